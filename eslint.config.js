@@ -1,0 +1,103 @@
+import js from '@eslint/js';
+import reactHooks from 'eslint-plugin-react-hooks';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+// The layer rules of ARCHITECTURE.md, enforced: who may import what.
+const noElectronInCore = {
+  paths: [{ name: 'electron', message: 'src/ is plain Node: Electron belongs in main/.' }],
+  patterns: [
+    {
+      group: ['**/renderer/**', '**/main/**'],
+      message: 'src/ must not import the faces (main/, renderer/).',
+    },
+  ],
+};
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'release/**', 'node_modules/**', 'coverage/**', 'test-results/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'ExportDefaultDeclaration', message: 'Named exports only.' },
+      ],
+    },
+  },
+  {
+    files: ['src/**/*.ts'],
+    ignores: ['src/contract/**'],
+    rules: { 'no-restricted-imports': ['error', noElectronInCore] },
+  },
+  {
+    files: ['src/contract/**/*.ts'],
+    ignores: ['src/contract/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(?!zod$|\\./)',
+              message: 'The contract is shared by every face: it may import only zod and its own files.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['renderer/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser } },
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'electron', message: 'The renderer is sandboxed: use window.companion.' }],
+          patterns: [
+            {
+              regex: '(^|/)(src)/(?!contract/)',
+              message: 'The renderer may import only src/contract/ (types and schemas) from the core.',
+            },
+            { group: ['**/main/**', 'node:*'], message: 'The renderer runs sandboxed: no Node, no main/.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Only main/ipc and the preload touch Electron IPC: every call goes through the checked router.
+    files: ['main/**/*.ts'],
+    ignores: ['main/ipc/**', 'main/preload.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'electron',
+              importNames: ['ipcMain', 'ipcRenderer'],
+              message: 'IPC goes through main/ipc/mount-router.ts only.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { ...globals.node } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
+    files: ['vite.config.ts', 'vitest.config.ts', 'eslint.config.js'],
+    rules: { 'no-restricted-syntax': 'off' },
+  },
+);

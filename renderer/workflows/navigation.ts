@@ -1,0 +1,63 @@
+/** The sidebar's pages, in order. Adding one here without a case in `renderPage` fails to compile (assertNever). */
+export type PageId =
+  | 'provision'
+  | 'flash'
+  | 'first-boot'
+  | 'backups'
+  | 'restore'
+  | 'signing'
+  | 'terminal'
+  | 'doctor'
+  | 'settings';
+
+export interface PageEntry {
+  id: PageId;
+  label: string;
+  /** One line under the title, and the promise an unfinished page makes. */
+  summary: string;
+}
+
+export const pages: PageEntry[] = [
+  {
+    id: 'provision',
+    label: 'Provision',
+    summary:
+      'Build or pick a NixOS Raspberry Pi image and put the SSH host key and Wi-Fi into it before first boot.',
+  },
+  {
+    id: 'flash',
+    label: 'Flash',
+    summary: 'Write an image to an SD card safely, then read it back to prove every byte landed.',
+  },
+  {
+    id: 'first-boot',
+    label: 'First boot',
+    summary: 'Find the Pi on the network, check its host key against the pinned one, and run its checks.',
+  },
+  {
+    id: 'backups',
+    label: 'Backups',
+    summary: 'Borg backups to rsync.net: jobs, schedules, prune and compact, checks.',
+  },
+  {
+    id: 'restore',
+    label: 'Restore',
+    summary: 'Browse an archive and bring back a file into a safe folder.',
+  },
+  {
+    id: 'signing',
+    label: 'Signing',
+    summary: 'Android upload keystores, signing config outside the repo, fingerprints and artifact checks.',
+  },
+  { id: 'terminal', label: 'Terminal', summary: 'Run a command and watch its output live.' },
+  {
+    id: 'doctor',
+    label: 'Doctor',
+    summary: 'The programs this app drives: found, versions, and how to install what is missing.',
+  },
+  { id: 'settings', label: 'Settings', summary: 'Appearance, task history, keychain and diagnostics.' },
+];
+
+export function assertNever(value: never): never {
+  throw new Error(`Unhandled case: ${String(value)}`);
+}

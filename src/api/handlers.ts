@@ -1,0 +1,52 @@
+import type { EventHub } from '../event-hub.js';
+import type { Keychain } from '../secrets/keychain.js';
+import type { SettingsStore } from '../store/settings-store.js';
+import type { TaskHistory } from '../tasks/task-history.js';
+import type { TaskManager } from '../tasks/task-manager.js';
+import { selfTestTask } from '../tasks/self-test-task.js';
+import type { TerminalService } from '../terminal/terminal-service.js';
+import { runDoctor } from '../tools/doctor.js';
+import type { Handlers } from './router.js';
+
+export interface HandlerDeps {
+  dataDir: string;
+  appVersion: string;
+  events: EventHub;
+  tasks: TaskManager;
+  history: TaskHistory;
+  settings: SettingsStore;
+  keychain: Keychain;
+  terminals: TerminalService;
+}
+
+/** Maps each contract channel to the domain service that answers it; no logic of its own beyond wiring. */
+export function createHandlers(deps: HandlerDeps): Handlers {
+  const ok = { ok: true as const };
+  return {
+    'app.info': async () => ({
+      name: 'Pi & Backup Companion',
+      version: deps.appVersion,
+      platform: process.platform,
+      dataDir: deps.dataDir,
+    }),
+    'doctor.run': () => runDoctor(),
+    'tasks.list': async () => deps.tasks.list(),
+    'tasks.log': ({ id }) => deps.tasks.log(id),
+    'tasks.cancel': async ({ id }) => ({ cancelled: deps.tasks.cancel(id) }),
+    'tasks.clearHistory': async () => ({ removed: await deps.tasks.clearHistory() }),
+    'tasks.startSelfTest': async (request) => ({
+      id: deps.tasks.start('self-test', `Self-test (${request.steps} steps)`, selfTestTask(request)).id,
+    }),
+    'settings.get': async () => deps.settings.get(),
+    'settings.update': async (patch) => {
+      const view = await deps.settings.update(patch);
+      deps.history.setLimit(view.settings.taskHistoryLimit);
+      return view;
+    },
+    'keychain.status': () => deps.keychain.status(),
+    'terminal.start': async (request) => deps.terminals.start(request),
+    'terminal.write': async ({ id, data }) => (deps.terminals.write(id, data), ok),
+    'terminal.resize': async ({ id, cols, rows }) => (deps.terminals.resize(id, cols, rows), ok),
+    'terminal.kill': async ({ id }) => (deps.terminals.kill(id), ok),
+  };
+}

@@ -1,0 +1,54 @@
+import type { ErrorInfo } from '../contract/index.js';
+import { describeError } from '../errors.js';
+import { ExitCode } from './exit-codes.js';
+
+/** A failure the CLI reports as `error:` + `hint:` and turns into an exit code; never printed as a stack trace. */
+export class CliError extends Error {
+  /** Extra lines after the hint (what a task left behind, where its log is). */
+  readonly notes: string[];
+
+  constructor(
+    message: string,
+    readonly hint: string,
+    readonly exitCode: ExitCode = ExitCode.failed,
+    extra: { notes?: string[]; cause?: unknown } = {},
+  ) {
+    super(message, { cause: extra.cause });
+    this.name = 'CliError';
+    this.notes = extra.notes ?? [];
+  }
+}
+
+// Codes the core uses for "this machine lacks something", which the user fixes outside the app.
+const ENVIRONMENT_CODES = new Set(['missing-tool', 'keychain-unavailable']);
+
+/** Maps a router/core error code to the exit code scripts see. */
+export function exitCodeForErrorCode(code: string): ExitCode {
+  if (code === 'cancelled') return ExitCode.cancelled;
+  if (code === 'invalid-request') return ExitCode.usage;
+  if (ENVIRONMENT_CODES.has(code)) return ExitCode.environment;
+  return ExitCode.failed;
+}
+
+/** Wraps the router's `{code, message, hint}` so it can be thrown through a command action. */
+export function cliErrorFrom(info: ErrorInfo): CliError {
+  return new CliError(info.message, info.hint, exitCodeForErrorCode(info.code));
+}
+
+/** Prints any failure as one `error:` line and one `hint:` line (stack only with COMPANION_DEBUG=1); returns the exit code. */
+export function reportError(error: unknown, writeErr: (text: string) => void, debug: boolean): ExitCode {
+  const cli = error instanceof CliError ? error : null;
+  const info = cli ? { message: cli.message, hint: cli.hint } : describeError(error);
+  const exitCode = cli ? cli.exitCode : exitCodeForErrorCode(describeError(error).code);
+  writeErr(`error: ${oneLine(info.message)}\nhint: ${oneLine(info.hint)}\n`);
+  for (const note of cli?.notes ?? []) writeErr(`${note}\n`);
+  if (debug) {
+    for (let cause = error; cause instanceof Error; cause = cause.cause)
+      writeErr(`${cause.stack ?? cause.message}\n`);
+  }
+  return exitCode;
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, ' ').trim();
+}

@@ -1,0 +1,17 @@
+import { z } from 'zod';
+import { LogLine, TaskId, TaskSnapshot, TerminalId } from './schemas.js';
+
+/** Everything the core pushes to the UI, as one discriminated union on `type`. */
+export const CompanionEvent = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('task.updated'), task: TaskSnapshot }),
+  z.object({ type: z.literal('task.log'), taskId: TaskId, line: LogLine }),
+  z.object({ type: z.literal('terminal.data'), id: TerminalId, data: z.string() }),
+  z.object({
+    type: z.literal('terminal.exit'),
+    id: TerminalId,
+    exitCode: z.number().int().nullable(),
+    signal: z.number().int().nullable(),
+  }),
+]);
+export type CompanionEvent = z.infer<typeof CompanionEvent>;
+export type CompanionEventType = CompanionEvent['type'];

@@ -1,0 +1,58 @@
+import { mkdir } from 'node:fs/promises';
+import { createHandlers } from './api/handlers.js';
+import { createRouter, type Router } from './api/router.js';
+import { EventHub } from './event-hub.js';
+import type { Keychain } from './secrets/keychain.js';
+import { KeytarKeychain } from './secrets/keytar-keychain.js';
+import { appDataDir } from './store/app-paths.js';
+import { SettingsStore } from './store/settings-store.js';
+import { TaskHistory } from './tasks/task-history.js';
+import { TaskManager } from './tasks/task-manager.js';
+import { TerminalService } from './terminal/terminal-service.js';
+
+export interface CoreOptions {
+  dataDir?: string;
+  keychain?: Keychain;
+  appVersion?: string;
+}
+
+/** The services behind every face; main/, the CLI and the test bridge each build exactly one of these. */
+export interface Core {
+  dataDir: string;
+  events: EventHub;
+  tasks: TaskManager;
+  settings: SettingsStore;
+  keychain: Keychain;
+  terminals: TerminalService;
+  router: Router;
+  dispose(): Promise<void>;
+}
+
+export async function createCore(options: CoreOptions = {}): Promise<Core> {
+  const dataDir = options.dataDir ?? appDataDir();
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  const events = new EventHub();
+  const settings = new SettingsStore(dataDir);
+  const { settings: current } = await settings.load();
+  const history = new TaskHistory(dataDir, current.taskHistoryLimit);
+  const tasks = new TaskManager(history, events);
+  await tasks.init();
+  const keychain = options.keychain ?? new KeytarKeychain();
+  const terminals = new TerminalService(events);
+  const core = {
+    dataDir,
+    events,
+    tasks,
+    settings,
+    keychain,
+    terminals,
+    async dispose() {
+      await terminals.killAll();
+      for (const task of tasks.list()) if (task.state === 'running') tasks.cancel(task.id);
+    },
+  };
+  const router = createRouter(
+    createHandlers({ ...core, history, appVersion: options.appVersion ?? '0.0.0' }),
+  );
+  return { ...core, router };
+}

@@ -1,0 +1,69 @@
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SettingsStore, defaultSettings } from './settings-store.js';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'settings-'));
+});
+afterEach(() => rm(dir, { recursive: true, force: true }));
+
+const fixedNow = () => new Date('2026-11-23T10:00:00.000Z');
+
+describe('SettingsStore', () => {
+  it('starts from defaults without creating a file', async () => {
+    const store = new SettingsStore(dir);
+    expect((await store.load()).settings).toEqual(defaultSettings);
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  it('writes updates atomically, private to the user, and reads them back', async () => {
+    const store = new SettingsStore(dir);
+    await store.load();
+    await store.update({ theme: 'dark', taskHistoryLimit: 20 });
+    const again = new SettingsStore(dir);
+    expect((await again.load()).settings).toMatchObject({ theme: 'dark', taskHistoryLimit: 20, version: 1 });
+    expect((await stat(store.file)).mode & 0o777).toBe(0o600);
+    expect((await readdir(dir)).filter((f) => f !== 'settings.json')).toEqual([]); // no temp files left
+  });
+
+  it('refuses an invalid update and keeps the previous value', async () => {
+    const store = new SettingsStore(dir);
+    await store.load();
+    await expect(store.update({ terminalFontSize: 200 })).rejects.toMatchObject({ code: 'invalid-request' });
+    await expect(store.update({ passphrase: 'x' })).rejects.toMatchObject({ code: 'invalid-request' });
+    expect(store.get().settings.terminalFontSize).toBe(defaultSettings.terminalFontSize);
+  });
+
+  it('moves a corrupt file aside, reports it, and does not lose it', async () => {
+    await writeFile(join(dir, 'settings.json'), '{"version":1,"theme":"dark",');
+    const view = await new SettingsStore(dir, fixedNow).load();
+    expect(view.settings).toEqual(defaultSettings);
+    expect(view.recoveredFrom).toBe(join(dir, 'settings.json.corrupt-2026-11-23T10-00-00-000Z'));
+    expect(await readFile(view.recoveredFrom!, 'utf8')).toBe('{"version":1,"theme":"dark",');
+  });
+
+  it('treats a file that fails the schema as corrupt too', async () => {
+    await writeFile(join(dir, 'settings.json'), JSON.stringify({ version: 1, theme: 'purple' }));
+    const view = await new SettingsStore(dir, fixedNow).load();
+    expect(view.recoveredFrom).not.toBeNull();
+  });
+
+  it('migrates an unversioned file and rewrites it in the current format', async () => {
+    await writeFile(join(dir, 'settings.json'), JSON.stringify({ theme: 'light' }));
+    const view = await new SettingsStore(dir).load();
+    expect(view.settings).toMatchObject({ version: 1, theme: 'light' });
+    expect(JSON.parse(await readFile(join(dir, 'settings.json'), 'utf8'))).toMatchObject({ version: 1 });
+  });
+
+  it('notifies listeners after an update', async () => {
+    const store = new SettingsStore(dir);
+    await store.load();
+    const seen: string[] = [];
+    store.onChange((s) => seen.push(s.theme));
+    await store.update({ theme: 'light' });
+    expect(seen).toEqual(['light']);
+  });
+});

@@ -1,0 +1,133 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { CompanionEvent } from '../contract/index.js';
+import { CompanionError } from '../errors.js';
+import { EventHub } from '../event-hub.js';
+import { selfTestTask } from './self-test-task.js';
+import { TaskHistory } from './task-history.js';
+import { TaskManager } from './task-manager.js';
+
+let dir: string;
+let events: EventHub;
+let seen: CompanionEvent[];
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'tasks-'));
+  events = new EventHub();
+  seen = [];
+  events.subscribe((event) => seen.push(event));
+});
+afterEach(() => rm(dir, { recursive: true, force: true }));
+
+async function manager(limit = 50): Promise<TaskManager> {
+  const tasks = new TaskManager(new TaskHistory(dir, limit), events);
+  await tasks.init();
+  return tasks;
+}
+
+describe('TaskManager', () => {
+  it('runs a task to success with progress, rate and a log on disk', async () => {
+    const tasks = await manager();
+    const { id, result } = tasks.start('self-test', 'Count', selfTestTask({ steps: 5, stepMs: 30 }));
+    expect(await result).toBe(5);
+    const task = tasks.get(id);
+    expect(task.state).toBe('succeeded');
+    expect(task.progress).toMatchObject({ phase: 'counting', done: 5, total: 5, unit: 'steps' });
+    expect(task.progress?.rate).toBeGreaterThan(0);
+    const updates = seen.filter((e) => e.type === 'task.updated');
+    expect(updates.at(0)).toMatchObject({ task: { state: 'running' } });
+    expect(updates.at(-1)).toMatchObject({ task: { state: 'succeeded' } });
+    const log = await tasks.log(id);
+    expect(log.map((l) => l.message)).toEqual(expect.arrayContaining(['Started: Count', 'Done.']));
+    expect(await readFile(task.logFile, 'utf8')).toContain('Started: Count');
+  });
+
+  it('cancels a running task through its AbortSignal and records it as cancelled', async () => {
+    const tasks = await manager();
+    const { id, result } = tasks.start('self-test', 'Long', selfTestTask({ steps: 1000, stepMs: 20 }));
+    await sleep(60);
+    const began = Date.now();
+    expect(tasks.cancel(id)).toBe(true);
+    await expect(result).rejects.toMatchObject({ code: 'cancelled' });
+    expect(Date.now() - began).toBeLessThan(500);
+    const task = tasks.get(id);
+    expect(task.state).toBe('cancelled');
+    expect(task.outcome).toMatch(/Nothing was changed/);
+  });
+
+  it('records a failure with its message and hint', async () => {
+    const tasks = await manager();
+    const { id, result } = tasks.start(
+      'self-test',
+      'Fails',
+      selfTestTask({ steps: 5, stepMs: 1, failAt: 2 }),
+    );
+    await expect(result).rejects.toBeInstanceOf(CompanionError);
+    expect(tasks.get(id)).toMatchObject({ state: 'failed', error: { code: 'self-test-failure' } });
+    expect(tasks.get(id).error?.hint).toMatch(/without "fail at"/);
+  });
+
+  it('masks registered secrets in log lines and error messages', async () => {
+    const tasks = await manager();
+    const { id, result } = tasks.start('x', 'Secret', async (ctx) => {
+      ctx.redact('correct horse battery');
+      ctx.log('passphrase is correct horse battery');
+      throw new Error('borg said correct horse battery is wrong');
+    });
+    await expect(result).rejects.toThrow();
+    const text = JSON.stringify(await tasks.log(id)) + JSON.stringify(tasks.get(id));
+    expect(text).not.toContain('correct horse battery');
+    expect(text).toContain('[redacted]');
+  });
+
+  it('throttles progress events but never drops the phase change', async () => {
+    const tasks = await manager();
+    const { result } = tasks.start('x', 'Burst', async (ctx) => {
+      for (let i = 0; i < 10_000; i++)
+        ctx.progress({ phase: 'writing', done: i, total: 10_000, unit: 'bytes' });
+      ctx.progress({ phase: 'verifying', done: 0, total: 10_000, unit: 'bytes' });
+    });
+    await result;
+    const phases = seen.flatMap((e) =>
+      e.type === 'task.updated' && e.task.progress ? [e.task.progress.phase] : [],
+    );
+    expect(phases.length).toBeLessThan(20);
+    expect(phases).toContain('writing');
+    expect(phases).toContain('verifying');
+  });
+
+  it('keeps history across restarts and marks a run cut off by a crash as interrupted', async () => {
+    const first = await manager();
+    const done = first.start('self-test', 'Before restart', selfTestTask({ steps: 1, stepMs: 1 }));
+    await done.result;
+    const cut = first.start('self-test', 'Never finished', selfTestTask({ steps: 1000, stepMs: 50 }));
+    await sleep(30); // the start is saved before the "crash"
+    const second = await manager();
+    const byTitle = Object.fromEntries(second.list().map((t) => [t.title, t]));
+    expect(byTitle['Before restart']?.state).toBe('succeeded');
+    expect(byTitle['Never finished']).toMatchObject({ state: 'failed', error: { code: 'interrupted' } });
+    expect((await second.log(done.id)).length).toBeGreaterThan(1);
+    first.cancel(cut.id);
+    await cut.result.catch(() => undefined);
+  });
+
+  it('keeps only the last N runs and deletes the logs of the dropped ones', async () => {
+    const tasks = await manager(5);
+    const ids: string[] = [];
+    for (let i = 0; i < 7; i++) {
+      const run = tasks.start('self-test', `Run ${i}`, selfTestTask({ steps: 1, stepMs: 1 }));
+      ids.push(run.id);
+      await run.result;
+    }
+    expect(tasks.list().map((t) => t.title)).toEqual(['Run 2', 'Run 3', 'Run 4', 'Run 5', 'Run 6']);
+    await expect(readFile(join(dir, 'tasks', `${ids[0]}.log`))).rejects.toThrow();
+  });
+
+  it('says clearly when a task id is unknown', async () => {
+    const tasks = await manager();
+    expect(() => tasks.cancel('t-nope')).toThrow(/No task with id t-nope/);
+  });
+});

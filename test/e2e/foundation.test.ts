@@ -1,0 +1,125 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { launchBrowser, openApp, type AppSession } from './harness.js';
+
+let browser: Browser;
+let app: AppSession;
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+afterAll(() => browser?.close());
+beforeEach(async () => {
+  app = await openApp(browser);
+});
+afterEach(() => app?.close());
+
+describe('the app frame against the real core', () => {
+  it('lists the real tools of this machine on the Doctor page', async () => {
+    const { page } = app;
+    await page.getByRole('button', { name: 'Doctor', exact: true }).click();
+    const debugfs = page.locator('tr[data-tool="debugfs"]');
+    await expect.poll(() => debugfs.getAttribute('data-status'), { timeout: 15_000 }).toBe('ok');
+    expect(await debugfs.locator('.tool-version').innerText()).toMatch(/^1\.\d+\.\d+/);
+    expect(await page.locator('tr[data-tool="borg"]').getAttribute('data-status')).toBe('ok');
+    expect(await page.locator('.doctor-summary').innerText()).toMatch(/\d+ of \d+ tools found/);
+  });
+
+  it('streams a task to a progress bar, cancels it from the UI, and keeps its log', async () => {
+    const { page } = app;
+    await page.getByRole('button', { name: 'Settings', exact: true }).click();
+    await page.getByLabel('Steps').fill('400');
+    await page.getByLabel('Milliseconds per step').fill('50');
+    await page.getByRole('button', { name: 'Run self-test' }).click();
+
+    const bar = page.getByRole('progressbar', { name: /Self-test \(400 steps\) progress/ });
+    await expect
+      .poll(async () => Number(await bar.getAttribute('value')), { timeout: 10_000 })
+      .toBeGreaterThan(3);
+    expect(await bar.getAttribute('max')).toBe('400');
+    await expect
+      .poll(() => page.locator('.task-progress-text').first().innerText())
+      .toMatch(/of 400 · [\d.]+ steps\/s · .*left/);
+    expect(await page.getByRole('button', { name: 'Tasks (1 running)' }).count()).toBe(1);
+
+    await page.getByRole('button', { name: 'Cancel Self-test (400 steps)' }).click();
+    const task = page.locator('.task').first();
+    await expect.poll(() => task.getAttribute('data-state')).toBe('cancelled');
+    const [snapshot] = app.bridge.core.tasks.list();
+    expect(snapshot?.state).toBe('cancelled');
+    expect(snapshot?.progress?.done).toBeLessThan(400);
+
+    await page.getByRole('button', { name: 'Log of Self-test (400 steps)' }).click();
+    const log = page.getByLabel('Log lines');
+    await expect.poll(() => log.innerText()).toMatch(/Cancelled: Cancelled\./);
+    expect(await log.innerText()).toMatch(/Started: Self-test/);
+  });
+
+  it('shows the core’s error and hint for a malformed request', async () => {
+    const { page } = app;
+    await page.getByRole('button', { name: 'Settings', exact: true }).click();
+    await page.getByLabel('Steps').fill('lots');
+    await page.getByRole('button', { name: 'Run self-test' }).click();
+    const alert = page.getByRole('alert').filter({ hasText: 'Invalid request' });
+    await expect.poll(() => alert.count()).toBe(1);
+    expect(await alert.getAttribute('data-code')).toBe('invalid-request');
+    expect(await alert.innerText()).toMatch(/steps: .*number/);
+    expect(await alert.locator('.notice-hint').innerText()).not.toBe('');
+    expect(app.bridge.core.tasks.list()).toEqual([]);
+  });
+
+  it('runs a command in the terminal and shows its output and exit code', async () => {
+    const { page } = app;
+    await page.getByRole('button', { name: 'Terminal', exact: true }).click();
+    await page.getByLabel('Command').fill('echo "hello from e2e"');
+    await page.getByRole('button', { name: 'Run', exact: true }).click();
+    const status = page.getByRole('status').filter({ hasText: /Exited|Running|Starting/ });
+    await expect.poll(() => status.innerText(), { timeout: 10_000 }).toBe('Exited with code 0.');
+    expect(await page.locator('.xterm-rows').innerText()).toContain('hello from e2e');
+
+    await page.getByLabel('Command').fill(`sh -c 'echo failing; exit 3'`);
+    await page.getByRole('button', { name: 'Run', exact: true }).click();
+    await expect.poll(() => status.innerText(), { timeout: 10_000 }).toBe('Exited with code 3.');
+    expect(await page.locator('.xterm-rows').innerText()).toContain('failing');
+    expect(await page.locator('.xterm-rows').innerText()).not.toContain('hello from e2e');
+  });
+
+  it('says what to do when the command does not exist', async () => {
+    const { page } = app;
+    await page.getByRole('button', { name: 'Terminal', exact: true }).click();
+    await page.getByLabel('Command').fill('no-such-program-xyz --help');
+    await page.getByRole('button', { name: 'Run', exact: true }).click();
+    const alert = page.getByRole('alert');
+    await expect.poll(() => alert.innerText()).toMatch(/no-such-program-xyz/);
+    expect(await alert.locator('.notice-hint').innerText()).not.toBe('');
+  });
+
+  it('is keyboard navigable: every sidebar entry is a focusable, named button', async () => {
+    const { page } = app;
+    const nav = page.getByRole('navigation', { name: 'Workflows' });
+    const names = await nav.getByRole('button').allInnerTexts();
+    expect(names).toEqual([
+      'Provision',
+      'Flash',
+      'First boot',
+      'Backups',
+      'Restore',
+      'Signing',
+      'Terminal',
+      'Doctor',
+      'Settings',
+    ]);
+    await page.getByRole('button', { name: 'Provision' }).focus();
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Flash');
+    if (process.env.COMPANION_SCREENSHOT) {
+      await page.getByRole('button', { name: 'Doctor', exact: true }).click();
+      await page.locator('tr[data-tool="debugfs"][data-status="ok"]').waitFor();
+      await mkdir(join(import.meta.dirname, '..', '..', 'docs'), { recursive: true });
+      await page.screenshot({ path: join(import.meta.dirname, '..', '..', 'docs', 'screenshot.png') });
+    }
+  });
+});

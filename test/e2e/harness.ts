@@ -1,0 +1,82 @@
+import { build } from 'esbuild';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { MemoryKeychain } from '../../src/secrets/memory-keychain.js';
+import { defaultRendererDir, startBridge, type Bridge } from '../bridge/server.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+// The flags Debian's Chromium needs on a closed, headless CI box (no sandbox as root, no phoning home).
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
+
+let clientScript: Promise<string> | undefined;
+
+/** The bridge client, bundled for the browser once per test file. */
+function bridgeClientScript(): Promise<string> {
+  clientScript ??= build({
+    entryPoints: [join(import.meta.dirname, '..', 'bridge', 'client.ts')],
+    bundle: true,
+    format: 'iife',
+    write: false,
+    target: 'chrome120',
+  }).then((result) => result.outputFiles[0]!.text);
+  return clientScript;
+}
+
+export interface AppSession {
+  page: Page;
+  bridge: Bridge;
+  dataDir: string;
+  close(): Promise<void>;
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  if (!existsSync(join(defaultRendererDir, 'index.html'))) {
+    throw new Error('dist/renderer is missing: run `npm run build` (npm test does it for you).');
+  }
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+}
+
+/** Opens the production renderer against a fresh real core (its own data dir) through the bridge. */
+export async function openApp(browser: Browser): Promise<AppSession> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'companion-e2e-'));
+  // The keychain is not under test here (test/integration/keychain.test.ts runs the real one); a fake keeps E2E
+  // independent of a D-Bus session.
+  const bridge = await startBridge({
+    dataDir,
+    rendererDir: defaultRendererDir,
+    keychain: new MemoryKeychain(),
+  });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  const wsUrl = bridge.url.replace('http://', 'ws://').replace('/index.html', '/bridge');
+  await page.addInitScript(
+    `window.__COMPANION_BRIDGE__ = ${JSON.stringify({ url: wsUrl, token: bridge.token })};`,
+  );
+  await page.addInitScript(await bridgeClientScript());
+  await page.goto(bridge.url);
+  return {
+    page,
+    bridge,
+    dataDir,
+    async close() {
+      await context.close();
+      await bridge.close();
+      await rm(dataDir, { recursive: true, force: true });
+      if (errors.length) throw new Error(`The page threw: ${errors.join('; ')}`);
+    },
+  };
+}
