@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { createCore, type Core } from '../src/core.js';
 import { appDataDir } from '../src/store/app-paths.js';
 import { APP_ENTRY_URL, APP_SCHEME, resolveAppAsset } from './app-origin.js';
+import { electronDialogs } from './dialogs.js';
 import { CONTENT_SECURITY_POLICY } from './csp.js';
 import { mountRouter, trustWebContents } from './ipc/mount-router.js';
 import { lockDownWebContents } from './lockdown.js';
@@ -20,6 +21,8 @@ protocol.registerSchemesAsPrivileged([
   },
 ]);
 app.enableSandbox();
+// Packaged, the templates the core reads (NixOS module…) sit in Electron's resources folder, outside the asar.
+if (app.isPackaged) process.env.COMPANION_RESOURCES = join(process.resourcesPath, 'resources');
 // Chromium's own data lives beside ours, so the CLI and the app share one folder.
 app.setPath('userData', join(appDataDir(), 'electron'));
 lockDownWebContents();
@@ -49,7 +52,7 @@ async function start(): Promise<void> {
     headers.set('Content-Security-Policy', CONTENT_SECURITY_POLICY);
     return new Response(response.body, { status: response.status, headers });
   });
-  core = await createCore({ appVersion: app.getVersion() });
+  core = await createCore({ appVersion: app.getVersion(), dialogs: electronDialogs });
   mountRouter(core.router, core.events);
   followThemeSetting(core);
   notifyWhenTasksEnd(core);

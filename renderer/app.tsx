@@ -6,6 +6,7 @@ import { useTasks } from './lib/use-tasks.js';
 import { DoctorPage } from './workflows/doctor/doctor-page.js';
 import { assertNever, pages, type PageEntry, type PageId } from './workflows/navigation.js';
 import { ComingPage } from './workflows/placeholder/coming-page.js';
+import { ProvisionPage } from './workflows/provision/provision-page.js';
 import { SettingsPage } from './workflows/settings/settings-page.js';
 import { TasksPanel } from './workflows/tasks/tasks-panel.js';
 import { TerminalPage } from './workflows/terminal/terminal-page.js';
@@ -68,16 +69,7 @@ export function App() {
 function renderPage(page: PageEntry, settings: Settings | null, onSettings: (s: Settings) => void) {
   switch (page.id) {
     case 'provision':
-      return (
-        <ComingPage
-          page={page}
-          details={[
-            'Build the host’s sdImage with nix, or take an existing .img, .img.zst or .img.xz.',
-            'Decrypt the host’s secrets from its SOPS file with your age key, or take them from this wizard.',
-            'Write the SSH host key and Wi-Fi settings into /var/lib inside the image, then read every file back.',
-          ]}
-        />
-      );
+      return <ProvisionPage page={page} />;
     case 'flash':
       return (
         <ComingPage

@@ -1,7 +1,10 @@
 import { mkdir } from 'node:fs/promises';
 import { createHandlers } from './api/handlers.js';
 import { createRouter, type Router } from './api/router.js';
+import { noDialogs, type Dialogs } from './dialogs/dialogs.js';
 import { EventHub } from './event-hub.js';
+import { HostProfiles } from './provision/host-profiles.js';
+import { ProvisionService } from './provision/provision-service.js';
 import type { Keychain } from './secrets/keychain.js';
 import { KeytarKeychain } from './secrets/keytar-keychain.js';
 import { appDataDir } from './store/app-paths.js';
@@ -14,6 +17,7 @@ export interface CoreOptions {
   dataDir?: string;
   keychain?: Keychain;
   appVersion?: string;
+  dialogs?: Dialogs;
 }
 
 /** The services behind every face; main/, the CLI and the test bridge each build exactly one of these. */
@@ -24,6 +28,8 @@ export interface Core {
   settings: SettingsStore;
   keychain: Keychain;
   terminals: TerminalService;
+  hosts: HostProfiles;
+  provision: ProvisionService;
   router: Router;
   dispose(): Promise<void>;
 }
@@ -39,6 +45,8 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
   await tasks.init();
   const keychain = options.keychain ?? new KeytarKeychain();
   const terminals = new TerminalService(events);
+  const hosts = new HostProfiles(settings);
+  const provision = new ProvisionService({ dataDir, tasks, hosts });
   const core = {
     dataDir,
     events,
@@ -46,13 +54,20 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
     settings,
     keychain,
     terminals,
+    hosts,
+    provision,
     async dispose() {
       await terminals.killAll();
       for (const task of tasks.list()) if (task.state === 'running') tasks.cancel(task.id);
     },
   };
   const router = createRouter(
-    createHandlers({ ...core, history, appVersion: options.appVersion ?? '0.0.0' }),
+    createHandlers({
+      ...core,
+      history,
+      appVersion: options.appVersion ?? '0.0.0',
+      dialogs: options.dialogs ?? noDialogs,
+    }),
   );
   return { ...core, router };
 }

@@ -1,4 +1,9 @@
+import type { Dialogs } from '../dialogs/dialogs.js';
 import type { EventHub } from '../event-hub.js';
+import { WHY_VAR_LIB } from '../provision/bootstrap-files.js';
+import type { HostProfiles } from '../provision/host-profiles.js';
+import { readNixosModule } from '../provision/nixos-module.js';
+import type { ProvisionService } from '../provision/provision-service.js';
 import type { Keychain } from '../secrets/keychain.js';
 import type { SettingsStore } from '../store/settings-store.js';
 import type { TaskHistory } from '../tasks/task-history.js';
@@ -17,6 +22,9 @@ export interface HandlerDeps {
   settings: SettingsStore;
   keychain: Keychain;
   terminals: TerminalService;
+  hosts: HostProfiles;
+  provision: ProvisionService;
+  dialogs: Dialogs;
 }
 
 /** Maps each contract channel to the domain service that answers it; no logic of its own beyond wiring. */
@@ -48,5 +56,12 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'terminal.write': async ({ id, data }) => (deps.terminals.write(id, data), ok),
     'terminal.resize': async ({ id, cols, rows }) => (deps.terminals.resize(id, cols, rows), ok),
     'terminal.kill': async ({ id }) => (deps.terminals.kill(id), ok),
+    'hosts.list': async () => deps.hosts.list(),
+    'hosts.save': (input) => deps.hosts.save(input),
+    'hosts.remove': async ({ name }) => ({ removed: await deps.hosts.remove(name) }),
+    'provision.check': (request) => deps.provision.check(request),
+    'provision.start': async (request) => ({ id: (await deps.provision.start(request)).id }),
+    'provision.nixosModule': async () => ({ ...(await readNixosModule()), whyVarLib: WHY_VAR_LIB }),
+    'dialog.pickPath': async (request) => ({ path: await deps.dialogs.pickPath(request) }),
   };
 }

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import packageJson from '../../package.json' with { type: 'json' };
 import { registerDoctorCommand } from './commands/doctor.js';
 import { registerKeychainCommand } from './commands/keychain.js';
+import { registerProvisionImageCommand } from './commands/provision-image.js';
 import { registerSelfTestCommand } from './commands/self-test.js';
 import { registerSettingsCommand } from './commands/settings.js';
 import { registerTasksCommand } from './commands/tasks.js';
@@ -39,6 +40,7 @@ export function createProgram(io: CliIo): { program: Command; session: CliSessio
 
   registerDoctorCommand(program, session);
   registerTasksCommand(program, session);
+  registerProvisionImageCommand(program, session);
   registerSelfTestCommand(program, session);
   registerKeychainCommand(program, session);
   registerSettingsCommand(program, session);

@@ -10,6 +10,8 @@ import {
   TerminalId,
   TerminalStartRequest,
 } from './schemas.js';
+import { HostName, HostProfile, HostProfileInput } from './hosts.js';
+import { ProvisionPlan, ProvisionRequest } from './provision.js';
 
 const Empty = z.object({}).strict();
 const Ok = z.object({ ok: z.literal(true) });
@@ -60,6 +62,29 @@ export const channels = {
     response: Ok,
   },
   'terminal.kill': { request: z.object({ id: TerminalId }).strict(), response: Ok },
+  'hosts.list': { request: Empty, response: z.array(HostProfile) },
+  'hosts.save': { request: HostProfileInput, response: HostProfile },
+  'hosts.remove': {
+    request: z.object({ name: HostName }).strict(),
+    response: z.object({ removed: z.boolean() }),
+  },
+  'provision.check': { request: ProvisionRequest, response: ProvisionPlan },
+  'provision.start': { request: ProvisionRequest, response: z.object({ id: TaskId }) },
+  'provision.nixosModule': {
+    request: Empty,
+    response: z.object({ path: z.string(), text: z.string(), whyVarLib: z.string() }),
+  },
+  'dialog.pickPath': {
+    request: z
+      .object({
+        purpose: z.enum(['open-file', 'save-file', 'folder']),
+        title: z.string().max(200),
+        defaultPath: z.string().optional(),
+        filters: z.array(z.object({ name: z.string(), extensions: z.array(z.string()) })).optional(),
+      })
+      .strict(),
+    response: z.object({ path: z.string().nullable() }),
+  },
 } as const;
 
 export type Channels = typeof channels;

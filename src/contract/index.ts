@@ -2,3 +2,5 @@ export * from './schemas.js';
 export * from './channels.js';
 export * from './events.js';
 export * from './companion-api.js';
+export * from './hosts.js';
+export * from './provision.js';

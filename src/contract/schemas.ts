@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { HostProfile } from './hosts.js';
 
 /** Shapes shared by requests, responses and events. Everything here crosses a process boundary. */
 
@@ -67,14 +68,16 @@ export type DoctorReport = z.infer<typeof DoctorReport>;
 export const ThemeChoice = z.enum(['system', 'light', 'dark']);
 
 export const Settings = z.object({
-  version: z.literal(1),
+  version: z.literal(2),
   theme: ThemeChoice,
   terminalFontSize: z.number().int().min(8).max(32),
   taskHistoryLimit: z.number().int().min(5).max(500),
+  hosts: z.array(HostProfile),
 });
 export type Settings = z.infer<typeof Settings>;
 
-export const SettingsPatch = Settings.omit({ version: true }).partial().strict();
+/** Preferences the user edits directly; host profiles have their own channels. */
+export const SettingsPatch = Settings.omit({ version: true, hosts: true }).partial().strict();
 export type SettingsPatch = z.infer<typeof SettingsPatch>;
 
 export const SettingsView = z.object({

@@ -23,3 +23,17 @@ describe('migrateSettings', () => {
     expect(() => migrateSettings({ version: 1 }, 3, steps)).toThrow(/no migration from settings format 2/);
   });
 });
+
+describe('the shipped migrations', () => {
+  it('bring a version 1 file (before host profiles) to version 2 with no hosts', () => {
+    expect(
+      migrateSettings({ version: 1, theme: 'dark', terminalFontSize: 14, taskHistoryLimit: 50 }, 2),
+    ).toEqual({
+      version: 2,
+      theme: 'dark',
+      terminalFontSize: 14,
+      taskHistoryLimit: 50,
+      hosts: [],
+    });
+  });
+});

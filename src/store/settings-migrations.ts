@@ -5,7 +5,11 @@ export type Migration = { from: number; migrate: (old: Record<string, unknown>) 
  * Migrations in order. Version 0 is a file written before versioning existed (no `version` field).
  * Add a step here whenever `Settings` changes shape; never edit a released one.
  */
-export const settingsMigrations: Migration[] = [{ from: 0, migrate: (old) => ({ ...old, version: 1 }) }];
+export const settingsMigrations: Migration[] = [
+  { from: 0, migrate: (old) => ({ ...old, version: 1 }) },
+  // 2: host profiles for provisioning.
+  { from: 1, migrate: (old) => ({ ...old, hosts: [] }) },
+];
 
 /** Runs every step from the file's version up to `target`; a file newer than the app is refused, not downgraded. */
 export function migrateSettings(

@@ -24,7 +24,7 @@ describe('SettingsStore', () => {
     await store.load();
     await store.update({ theme: 'dark', taskHistoryLimit: 20 });
     const again = new SettingsStore(dir);
-    expect((await again.load()).settings).toMatchObject({ theme: 'dark', taskHistoryLimit: 20, version: 1 });
+    expect((await again.load()).settings).toMatchObject({ theme: 'dark', taskHistoryLimit: 20, version: 2 });
     expect((await stat(store.file)).mode & 0o777).toBe(0o600);
     expect((await readdir(dir)).filter((f) => f !== 'settings.json')).toEqual([]); // no temp files left
   });
@@ -46,7 +46,7 @@ describe('SettingsStore', () => {
   });
 
   it('treats a file that fails the schema as corrupt too', async () => {
-    await writeFile(join(dir, 'settings.json'), JSON.stringify({ version: 1, theme: 'purple' }));
+    await writeFile(join(dir, 'settings.json'), JSON.stringify({ version: 2, theme: 'purple', hosts: [] }));
     const view = await new SettingsStore(dir, fixedNow).load();
     expect(view.recoveredFrom).not.toBeNull();
   });
@@ -54,8 +54,11 @@ describe('SettingsStore', () => {
   it('migrates an unversioned file and rewrites it in the current format', async () => {
     await writeFile(join(dir, 'settings.json'), JSON.stringify({ theme: 'light' }));
     const view = await new SettingsStore(dir).load();
-    expect(view.settings).toMatchObject({ version: 1, theme: 'light' });
-    expect(JSON.parse(await readFile(join(dir, 'settings.json'), 'utf8'))).toMatchObject({ version: 1 });
+    expect(view.settings).toMatchObject({ version: 2, theme: 'light', hosts: [] });
+    expect(JSON.parse(await readFile(join(dir, 'settings.json'), 'utf8'))).toMatchObject({
+      version: 2,
+      hosts: [],
+    });
   });
 
   it('notifies listeners after an update', async () => {

@@ -1,17 +1,18 @@
 import { mkdir, readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Settings, SettingsPatch, type SettingsView } from '../contract/index.js';
+import { Settings, SettingsPatch, type HostProfile, type SettingsView } from '../contract/index.js';
 import { InvalidRequestError } from '../errors.js';
 import { writeFileAtomically } from './atomic-file.js';
 import { migrateSettings } from './settings-migrations.js';
 
-export const SETTINGS_VERSION = 1;
+export const SETTINGS_VERSION = 2;
 
 export const defaultSettings: Settings = {
   version: SETTINGS_VERSION,
   theme: 'system',
   terminalFontSize: 13,
   taskHistoryLimit: 50,
+  hosts: [],
 };
 
 /** Settings on disk: schema-checked, migrated, written atomically; a bad file is moved aside and reported, not lost. */
@@ -71,6 +72,14 @@ export class SettingsStore {
     await this.write();
     for (const listener of this.listeners) listener(this.current);
     return this.view();
+  }
+
+  /** Replaces the host list through `change`; the result is schema-checked before it is written. */
+  async updateHosts(change: (hosts: HostProfile[]) => HostProfile[]): Promise<HostProfile[]> {
+    this.current = Settings.parse({ ...this.current, hosts: change(this.current.hosts) });
+    await this.write();
+    for (const listener of this.listeners) listener(this.current);
+    return this.current.hosts;
   }
 
   private async write(): Promise<void> {

@@ -114,6 +114,14 @@ describe('runTool', () => {
     expect(result.stdout.endsWith('19999\n20000\n')).toBe(true);
   });
 
+  it('hands raw stdout bytes to onStdoutData, unbuffered and undecoded', async () => {
+    const chunks: Buffer[] = [];
+    const all = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
+    const result = await runTool('/bin/cat', [], { stdin: all, onStdoutData: (c) => chunks.push(c) });
+    expect(Buffer.concat(chunks).equals(all)).toBe(true);
+    expect(result.stdout).toBe('');
+  });
+
   it('caps buffered output at 1 MiB by default', async () => {
     const result = await sh("head -c 3000000 /dev/zero | tr '\\0' a; echo END");
     expect(result.stdout.length).toBe(1024 * 1024);

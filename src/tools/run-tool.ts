@@ -29,6 +29,11 @@ export interface RunToolOptions {
   signal?: AbortSignal;
   onStdoutLine?: (line: string) => void;
   onStderrLine?: (line: string) => void;
+  /**
+   * Raw stdout bytes, for binary output (e.g. `debugfs -R 'cat …'`). When set, stdout is neither decoded, split into
+   * lines nor kept in the result (`stdout` is ''): text decoding would corrupt the bytes and the tail cap would cut them.
+   */
+  onStdoutData?: (chunk: Buffer) => void;
   /** How much of each stream the result keeps (the end of it). Default 1 MiB. */
   maxBufferBytes?: number;
   /** Time between SIGTERM and SIGKILL on abort. Default 2 s. */
@@ -216,10 +221,12 @@ export function runTool(
     };
 
     for (const name of ['stdout', 'stderr'] as const) {
+      const raw = name === 'stdout' ? options.onStdoutData : undefined;
       child[name]?.on('data', (chunk: Buffer) => {
-        out[name].push(chunk);
+        if (!raw) out[name].push(chunk);
         try {
-          splitters[name]?.push(chunk);
+          if (raw) raw(chunk);
+          else splitters[name]?.push(chunk);
         } catch (error) {
           fail(error); // a throwing callback must not crash the process from inside a stream event
         }

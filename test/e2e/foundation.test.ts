@@ -77,13 +77,15 @@ describe('the app frame against the real core', () => {
     await page.getByRole('button', { name: 'Run', exact: true }).click();
     const status = page.getByRole('status').filter({ hasText: /Exited|Running|Starting/ });
     await expect.poll(() => status.innerText(), { timeout: 10_000 }).toBe('Exited with code 0.');
-    expect(await page.locator('.xterm-rows').innerText()).toContain('hello from e2e');
+    // xterm.js paints on the next animation frame, so the text may trail the exit status by a moment.
+    const rows = page.locator('.xterm-rows');
+    await expect.poll(() => rows.innerText()).toContain('hello from e2e');
 
     await page.getByLabel('Command').fill(`sh -c 'echo failing; exit 3'`);
     await page.getByRole('button', { name: 'Run', exact: true }).click();
     await expect.poll(() => status.innerText(), { timeout: 10_000 }).toBe('Exited with code 3.');
-    expect(await page.locator('.xterm-rows').innerText()).toContain('failing');
-    expect(await page.locator('.xterm-rows').innerText()).not.toContain('hello from e2e');
+    await expect.poll(() => rows.innerText()).toContain('failing');
+    expect(await rows.innerText()).not.toContain('hello from e2e');
   });
 
   it('says what to do when the command does not exist', async () => {

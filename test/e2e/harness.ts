@@ -4,6 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { ScriptedDialogs } from '../../src/dialogs/dialogs.js';
 import { MemoryKeychain } from '../../src/secrets/memory-keychain.js';
 import { defaultRendererDir, startBridge, type Bridge } from '../bridge/server.js';
 
@@ -38,6 +39,8 @@ export interface AppSession {
   page: Page;
   bridge: Bridge;
   dataDir: string;
+  /** Answers the native file dialogs the page opens (Browse…). */
+  dialogs: ScriptedDialogs;
   close(): Promise<void>;
 }
 
@@ -53,7 +56,9 @@ export async function openApp(browser: Browser): Promise<AppSession> {
   const dataDir = await mkdtemp(join(tmpdir(), 'companion-e2e-'));
   // The keychain is not under test here (test/integration/keychain.test.ts runs the real one); a fake keeps E2E
   // independent of a D-Bus session.
+  const dialogs = new ScriptedDialogs();
   const bridge = await startBridge({
+    dialogs,
     dataDir,
     rendererDir: defaultRendererDir,
     keychain: new MemoryKeychain(),
@@ -72,6 +77,7 @@ export async function openApp(browser: Browser): Promise<AppSession> {
     page,
     bridge,
     dataDir,
+    dialogs,
     async close() {
       await context.close();
       await bridge.close();

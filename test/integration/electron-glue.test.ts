@@ -57,6 +57,7 @@ function fakeElectron() {
       on: () => undefined,
       whenReady: () => whenReady,
       getVersion: () => '9.9.9',
+      isPackaged: false,
       quit: () => undefined,
       exit: () => undefined,
     },

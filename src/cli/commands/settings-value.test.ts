@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import type { Settings } from '../../contract/index.js';
 import { parseSettingValue, settingKeys } from './settings-value.js';
 
-const current: Settings = { version: 1, theme: 'system', terminalFontSize: 13, taskHistoryLimit: 50 };
+const current: Settings = {
+  version: 2,
+  theme: 'system',
+  terminalFontSize: 13,
+  taskHistoryLimit: 50,
+  hosts: [],
+};
 
 describe('parseSettingValue', () => {
   it('lists every user setting but not the format version', () => {

@@ -1,0 +1,107 @@
+import { useState } from 'react';
+import type { ErrorInfo, ProvisionPlan, ProvisionRequest } from '../../../src/contract/index.js';
+import { ErrorNotice } from '../../components/error-notice.js';
+import { call, companion, errorInfo } from '../../lib/companion.js';
+import { formatBytes } from '../../lib/format.js';
+import { formatMode } from './wizard-state.js';
+
+const ORIGIN: Record<string, string> = {
+  sops: 'from the SOPS file',
+  typed: 'typed here',
+  file: 'from the key file',
+  generated: 'new, generated when provisioning starts',
+  none: 'none',
+};
+
+/** Step 3: what will happen, checked by the core; nothing has been written yet. */
+export function ReviewStep({
+  request,
+  plan,
+  onBack,
+  onStarted,
+}: {
+  request: ProvisionRequest;
+  plan: ProvisionPlan;
+  onBack: () => void;
+  onStarted: (taskId: string) => void;
+}) {
+  const [error, setError] = useState<ErrorInfo | null>(null);
+  const [starting, setStarting] = useState(false);
+  const start = () => {
+    setStarting(true);
+    call(companion().provision.start(request))
+      .then(({ id }) => onStarted(id))
+      .catch((e: unknown) => setError(errorInfo(e)))
+      .finally(() => setStarting(false));
+  };
+  return (
+    <div className="wizard-step">
+      <dl className="plan">
+        <dt>Source</dt>
+        <dd>
+          {plan.source.kind === 'file'
+            ? `${plan.source.path} (${plan.source.format}, ${formatBytes(plan.source.sizeBytes)})`
+            : `nix build ${plan.source.flakeDir}#${plan.source.attribute}`}
+        </dd>
+        <dt>Output</dt>
+        <dd>
+          <code>{plan.dest}</code> (0600)
+        </dd>
+        <dt>Wi-Fi</dt>
+        <dd>
+          {plan.wifi
+            ? `“${plan.wifi.ssid}” (name ${ORIGIN[plan.wifi.ssidFrom]}, password ${ORIGIN[plan.wifi.pskFrom]})` +
+              (plan.wifi.country ? `, country ${plan.wifi.country}` : '')
+            : 'none (Ethernet)'}
+        </dd>
+        <dt>Host key</dt>
+        <dd data-testid="plan-host-key">
+          {plan.hostKey.fingerprint ?? 'a new ed25519 key'} ({ORIGIN[plan.hostKey.from]})
+        </dd>
+        {plan.sopsKeysFound.length > 0 && (
+          <>
+            <dt>In the SOPS file</dt>
+            <dd>{plan.sopsKeysFound.join(', ')}</dd>
+          </>
+        )}
+      </dl>
+      <table className="files-table">
+        <caption>Files written into the image’s ext4 root</caption>
+        <thead>
+          <tr>
+            <th scope="col">Path</th>
+            <th scope="col">Mode</th>
+            <th scope="col">Owner</th>
+          </tr>
+        </thead>
+        <tbody>
+          {plan.files.map((file) => (
+            <tr key={file.path}>
+              <td>
+                <code>{file.path}</code>
+              </td>
+              <td>{formatMode(file.mode)}</td>
+              <td>
+                {file.uid}:{file.gid}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {plan.warnings.map((warning) => (
+        <p key={warning} className="notice notice-warning" role="status">
+          {warning}
+        </p>
+      ))}
+      {error && <ErrorNotice error={error} onDismiss={() => setError(null)} />}
+      <div className="wizard-actions">
+        <button type="button" className="button-quiet" onClick={onBack}>
+          Back
+        </button>
+        <button type="button" onClick={start} disabled={starting}>
+          Provision
+        </button>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,59 @@
+# Consumes the first-boot files that Pi & Backup Companion writes into the image's ext4 root.
+# Import it from the host's configuration: imports = [ ./pi-bootstrap.nix ];
+#
+# Why /var/lib and not /etc: on NixOS /etc is generated from the configuration at every activation, so files put there
+# by hand can be replaced; /var/lib is state that survives rebuilds, and nothing regenerates it.
+{ pkgs, ... }:
+{
+  # The injected key becomes the host key from the very first boot, so its fingerprint matches the one the app pinned.
+  # (NixOS silently generates a new key if the file is missing or empty: the app's pinned-key check catches that.)
+  services.openssh = {
+    enable = true;
+    hostKeys = [
+      {
+        path = "/var/lib/bootstrap/ssh_host_ed25519_key";
+        type = "ed25519";
+      }
+    ];
+  };
+
+  # Wi-Fi from the injected environment file; the secrets never enter the Nix store.
+  networking.networkmanager = {
+    enable = true;
+    ensureProfiles = {
+      environmentFiles = [ "/var/lib/networkmanager/system-connections.env" ];
+      profiles.bootstrap-wifi = {
+        connection = {
+          id = "bootstrap-wifi";
+          type = "wifi";
+          autoconnect = true;
+        };
+        wifi = {
+          mode = "infrastructure";
+          ssid = "$WIFI_SSID";
+        };
+        wifi-security = {
+          key-mgmt = "wpa-psk";
+          psk = "$WIFI_PSK";
+        };
+        ipv4.method = "auto";
+        ipv6.method = "auto";
+      };
+    };
+  };
+
+  # The Wi-Fi regulatory domain, when the app wrote WIFI_COUNTRY (some 5 GHz channels need it).
+  hardware.wirelessRegulatoryDatabase = true;
+  systemd.services.bootstrap-wifi-country = {
+    wantedBy = [ "multi-user.target" ];
+    before = [ "NetworkManager.service" ];
+    path = [ pkgs.iw ];
+    serviceConfig = {
+      Type = "oneshot";
+      EnvironmentFile = "-/var/lib/networkmanager/system-connections.env";
+    };
+    script = ''
+      if [ -n "''${WIFI_COUNTRY:-}" ]; then iw reg set "$WIFI_COUNTRY"; fi
+    '';
+  };
+}

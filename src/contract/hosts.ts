@@ -1,0 +1,80 @@
+import { z } from 'zod';
+
+/** A host name as NixOS and DNS accept it: it becomes `<host>.local`, the flake attribute and the image name. */
+export const HostName = z
+  .string()
+  .regex(
+    /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/,
+    'a host name is 1–63 lower-case letters, digits and "-", not starting or ending with "-"',
+  );
+
+export const FileInfo = z.object({
+  path: z.string(),
+  mode: z.number().int(),
+  uid: z.number().int(),
+  gid: z.number().int(),
+  sha256: z.string(),
+});
+export type FileInfo = z.infer<typeof FileInfo>;
+
+/** What a successful provisioning proved, kept so flashing and first boot can check against it. */
+export const ProvisionRecord = z.object({
+  image: z.string(),
+  sha256: z.string(),
+  sizeBytes: z.number().int(),
+  at: z.string(),
+  rootPartitionOffset: z.number().int(),
+  hostKeyFingerprint: z.string(),
+  ageRecipient: z.string(),
+  files: z.array(FileInfo),
+});
+export type ProvisionRecord = z.infer<typeof ProvisionRecord>;
+
+/** The pinned SSH host key: public data only. */
+export const PinnedHostKey = z.object({
+  publicKeyLine: z.string(),
+  fingerprint: z.string(),
+  ageRecipient: z.string(),
+  pinnedAt: z.string(),
+});
+export type PinnedHostKey = z.infer<typeof PinnedHostKey>;
+
+export const SecretKeyNames = z.object({
+  wifiSsid: z.string().min(1),
+  wifiPsk: z.string().min(1),
+  hostKey: z.string().min(1),
+  wifiCountry: z.string().min(1),
+});
+export type SecretKeyNames = z.infer<typeof SecretKeyNames>;
+
+export const defaultSecretKeyNames: SecretKeyNames = {
+  wifiSsid: 'wifi_ssid',
+  wifiPsk: 'wifi_psk',
+  hostKey: 'ssh_host_ed25519_key',
+  wifiCountry: 'wifi_country',
+};
+
+/** A host profile lives in the settings file; it never holds a secret. */
+export const HostProfile = z.object({
+  name: HostName,
+  flakeDir: z.string().nullable(),
+  /** A local image to start from; null builds the sdImage with nix from `flakeDir`. */
+  imagePath: z.string().nullable(),
+  sopsFile: z.string().nullable(),
+  secretKeys: SecretKeyNames,
+  wifiCountry: z
+    .string()
+    .regex(/^[A-Z]{2}$/, 'a Wi-Fi country is a two-letter code such as DE or US')
+    .nullable(),
+  /** Shell or HTTP checks for first boot (issue 5); kept here so the profile is one place. */
+  checks: z.array(z.unknown()),
+  pinnedHostKey: PinnedHostKey.nullable(),
+  lastProvision: ProvisionRecord.nullable(),
+});
+export type HostProfile = z.infer<typeof HostProfile>;
+
+/** What the user edits; pins and records are written by the core only. */
+export const HostProfileInput = HostProfile.omit({ pinnedHostKey: true, lastProvision: true, checks: true })
+  .extend({ secretKeys: SecretKeyNames.partial().optional() })
+  .strict();
+export type HostProfileInput = z.input<typeof HostProfileInput>;

@@ -1,0 +1,61 @@
+import { spawn } from 'node:child_process';
+import type { Writable } from 'node:stream';
+
+/** How a decompressor process ended, with the end of what it printed on stderr. */
+export interface DecompressorExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stderr: string;
+}
+
+export interface Decompressor {
+  stdin: Writable;
+  /** Settles once the process has exited and its pipes are closed; never rejects. */
+  exited: Promise<DecompressorExit>;
+  /** SIGTERM to the whole process group, SIGKILL after a grace period for anything that ignored it. */
+  stop(): void;
+}
+
+const STDERR_TAIL_BYTES = 8 * 1024;
+const KILL_GRACE_MS = 2000;
+
+/**
+ * Starts a decompressor that reads stdin and writes straight into `outputFd` (the destination file), so gigabytes
+ * never pass through this process. runTool cannot hand a child a file as stdout, so this follows its rules instead:
+ * an argv array (no shell), its own process group, the whole group killed on stop.
+ */
+export function spawnDecompressor(file: string, args: readonly string[], outputFd: number): Decompressor {
+  const child = spawn(file, args, { stdio: ['pipe', outputFd, 'pipe'], detached: true });
+  const { stdin } = child;
+  if (!stdin) throw new Error('spawn gave the decompressor no stdin pipe');
+  let stderr = Buffer.alloc(0);
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr = Buffer.concat([stderr, chunk]);
+    if (stderr.length > STDERR_TAIL_BYTES) stderr = stderr.subarray(stderr.length - STDERR_TAIL_BYTES);
+  });
+  const exited = new Promise<DecompressorExit>((resolve) => {
+    child.on('close', (code, signal) => resolve({ code, signal, stderr: stderr.toString('utf8') }));
+    // A spawn failure (the tool vanished since findTool) surfaces as a failed exit with its message.
+    child.on('error', (error) => {
+      if (child.pid === undefined) resolve({ code: null, signal: null, stderr: error.message });
+    });
+  });
+  const killGroup = (sig: NodeJS.Signals) => {
+    try {
+      if (child.pid !== undefined) process.kill(-child.pid, sig);
+    } catch {
+      child.kill(sig); // the group is already gone; the child itself may not be
+    }
+  };
+  let stopping = false;
+  return {
+    stdin,
+    exited,
+    stop() {
+      if (stopping || child.exitCode !== null || child.signalCode !== null) return;
+      stopping = true;
+      killGroup('SIGTERM');
+      setTimeout(() => killGroup('SIGKILL'), KILL_GRACE_MS).unref();
+    },
+  };
+}

@@ -1,0 +1,44 @@
+import { readExt4Superblock } from '../image/ext4-superblock.js';
+import { pathExists } from '../image/ext4/read-back.js';
+import { ImageError } from '../image/image-errors.js';
+import { readPartitionTable } from '../image/partition-table.js';
+
+export interface RootPartition {
+  index: number;
+  offset: number;
+  size: number;
+  label: string;
+}
+
+/**
+ * The ext4 root of a NixOS image: the partition labelled NIXOS_SD, else the ext4 partition that holds /nix/store or
+ * /etc. A FAT-only or foreign image is refused, never guessed at.
+ */
+export async function findRootPartition(image: string): Promise<RootPartition> {
+  const table = await readPartitionTable(image);
+  const ext4: RootPartition[] = [];
+  for (const partition of table.partitions) {
+    const superblock = await readExt4Superblock(image, partition.offset);
+    if (!superblock) continue;
+    const candidate = {
+      index: partition.index,
+      offset: partition.offset,
+      size: partition.size,
+      label: superblock.label,
+    };
+    if (superblock.label === 'NIXOS_SD') return candidate;
+    ext4.push(candidate);
+  }
+  for (const candidate of ext4) {
+    for (const path of ['/nix/store', '/etc']) {
+      if (await pathExists({ image, offset: candidate.offset, path })) return candidate;
+    }
+  }
+  throw new ImageError(
+    'image-no-ext4-root',
+    ext4.length
+      ? `The image has ext4 partitions (${ext4.map((p) => `p${p.index}`).join(', ')}) but none holds /nix/store or /etc.`
+      : `The image has no ext4 partition (${table.partitions.length} partitions, ${table.scheme.toUpperCase()} table).`,
+    'Use a NixOS sdImage (its root is the ext4 partition labelled NIXOS_SD); Raspberry Pi OS images are not supported here.',
+  );
+}

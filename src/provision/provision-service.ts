@@ -1,0 +1,84 @@
+import { join } from 'node:path';
+import type { ProvisionPlan, ProvisionRequest } from '../contract/index.js';
+import type { TaskManager } from '../tasks/task-manager.js';
+import { BOOTSTRAP_FILES } from './bootstrap-files.js';
+import type { HostProfiles } from './host-profiles.js';
+import { provisionImage, type ProvisionOutcome } from './provision-image.js';
+import {
+  ageRecipientOf,
+  resolveProvision,
+  type ResolveDeps,
+  type ResolvedProvision,
+} from './resolve-provision.js';
+
+/** Provisioning as the faces see it: check a request (cheap, no secrets out), then run it as a task. */
+export class ProvisionService {
+  constructor(
+    private readonly deps: {
+      dataDir: string;
+      tasks: TaskManager;
+      hosts: HostProfiles;
+      resolve?: ResolveDeps;
+    },
+  ) {}
+
+  /** The app's own known_hosts, where provisioning pins every host key. */
+  get knownHostsFile(): string {
+    return join(this.deps.dataDir, 'known_hosts');
+  }
+
+  async check(request: ProvisionRequest): Promise<ProvisionPlan> {
+    return toPlan(await this.resolve(request));
+  }
+
+  /** Validates everything first (errors come back before a task exists), then starts the task. */
+  async start(request: ProvisionRequest): Promise<{ id: string; result: Promise<ProvisionOutcome> }> {
+    const resolved = await this.resolve(request);
+    const profile = this.deps.hosts.get(request.host);
+    return this.deps.tasks.start('provision', `Provision ${resolved.host}`, async (ctx) => {
+      for (const warning of resolved.warnings) ctx.log(warning, 'warn');
+      const outcome = await provisionImage(ctx, resolved, { appKnownHosts: this.knownHostsFile });
+      await this.deps.hosts.recordProvision(resolved.host, outcome.record, outcome.pin, {
+        flakeDir: request.flakeDir ?? profile?.flakeDir ?? null,
+        imagePath: request.imagePath ?? profile?.imagePath ?? null,
+        sopsFile: request.sopsFile ?? profile?.sopsFile ?? null,
+        wifiCountry: resolved.wifi?.country ?? profile?.wifiCountry ?? null,
+      });
+      return outcome;
+    });
+  }
+
+  private resolve(request: ProvisionRequest): Promise<ResolvedProvision> {
+    return resolveProvision(request, this.deps.hosts.get(request.host), this.deps.resolve);
+  }
+}
+
+function toPlan(resolved: ResolvedProvision): ProvisionPlan {
+  const files = [
+    BOOTSTRAP_FILES.hostKey,
+    BOOTSTRAP_FILES.hostKeyPub,
+    ...(resolved.wifi ? [BOOTSTRAP_FILES.wifiEnv] : []),
+  ];
+  return {
+    host: resolved.host,
+    dest: resolved.dest,
+    source: resolved.source,
+    wifi:
+      resolved.wifi && resolved.wifiOrigin
+        ? {
+            ssid: resolved.wifi.ssid,
+            ssidFrom: resolved.wifiOrigin.ssid,
+            pskFrom: resolved.wifiOrigin.psk,
+            country: resolved.wifi.country,
+          }
+        : null,
+    hostKey: {
+      from: resolved.hostKeyOrigin,
+      fingerprint: resolved.hostKey?.fingerprint ?? null,
+      ageRecipient: resolved.hostKey ? ageRecipientOf(resolved.hostKey) : null,
+    },
+    sopsKeysFound: resolved.sopsKeysFound,
+    files: files.map(({ path, mode, uid, gid }) => ({ path, mode, uid, gid })),
+    warnings: resolved.warnings,
+  };
+}
