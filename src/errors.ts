@@ -42,3 +42,12 @@ export function describeError(error: unknown): { code: string; message: string; 
     hint: 'This is a bug in the app. The task log has details; please report it with that log.',
   };
 }
+
+/** Why a file could not be read, as the end of a sentence: "does not exist", "is not readable by you", … */
+export function whyUnreadable(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  if (code === 'ENOENT') return 'does not exist';
+  if (code === 'EACCES' || code === 'EPERM') return 'is not readable by you';
+  if (code === 'EISDIR') return 'is a folder, not a file';
+  return `cannot be read (${code ?? String(error)})`;
+}

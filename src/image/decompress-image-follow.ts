@@ -12,6 +12,7 @@ export interface FollowedFile {
 }
 
 const POLL_MS = 10;
+const PROGRESS_POLL_MS = 100;
 
 /** Hashes `[from, to)` of a file; the next read runs on the thread pool while this thread hashes the last one. */
 async function hashRange(
@@ -47,7 +48,7 @@ async function hashRange(
 export async function followAndHash(
   file: string,
   finished: Promise<unknown>,
-  options: { signal: AbortSignal; onAdvance?: (size: number) => void },
+  options: { signal: AbortSignal; onAdvance?: (size: number) => void; hash?: boolean },
 ): Promise<FollowedFile> {
   const handle = await open(file, 'r');
   let done = false;
@@ -71,13 +72,39 @@ export async function followAndHash(
       const { size } = await handle.stat();
       // Trailing the writer by a few small blocks costs a stat, a read and a wake-up per block, which at GB/s is
       // most of the time: wait for a full buffer's worth unless the writer is done.
-      if (size - position >= IMAGE_BUFFER_BYTES || (lastPass && size > position)) {
+      if (options.hash === false && size > position) {
+        // Progress only: the caller hashes later (e.g. after changing the image), so don't read it twice.
+        position = size;
+        options.onAdvance?.(size);
+        if (lastPass) head = (await handle.read(Buffer.alloc(HEAD_BYTES), 0, HEAD_BYTES, 0)).buffer;
+      } else if (size - position >= IMAGE_BUFFER_BYTES || (lastPass && size > position)) {
         position = await hashRange(handle, buffers, { from: position, to: size }, consume);
       } else if (!lastPass) {
-        await Promise.race([sleep(POLL_MS), over]);
+        await Promise.race([sleep(options.hash === false ? PROGRESS_POLL_MS : POLL_MS), over]);
       }
-      if (lastPass) return { size: position, sha256: hash.digest('hex'), head };
+      if (lastPass) return { size: position, sha256: options.hash === false ? '' : hash.digest('hex'), head };
     }
+  } finally {
+    await handle.close();
+  }
+}
+
+/** SHA-256 of a whole file with double-buffered reads (the next read runs while this thread hashes). */
+export async function sha256OfFile(
+  file: string,
+  options: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void } = {},
+): Promise<{ sha256: string; size: number }> {
+  const handle = await open(file, 'r');
+  try {
+    const { size } = await handle.stat();
+    const hash = createHash('sha256');
+    const buffers = [Buffer.allocUnsafe(IMAGE_BUFFER_BYTES), Buffer.allocUnsafe(IMAGE_BUFFER_BYTES)] as const;
+    await hashRange(handle, buffers, { from: 0, to: size }, (chunk, at) => {
+      if (options.signal?.aborted) throw options.signal.reason;
+      hash.update(chunk);
+      options.onProgress?.(at + chunk.length, size);
+    });
+    return { sha256: hash.digest('hex'), size };
   } finally {
     await handle.close();
   }

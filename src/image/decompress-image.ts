@@ -36,13 +36,15 @@ export interface WriteImageOptions {
   onProgress?: (progress: WriteImageProgress) => void;
   /** fsync before returning, for callers that rename the result into place. Default false. */
   sync?: boolean;
+  /** false: skip hashing while writing (zstd/xz), for callers that change the image and hash it afterwards. */
+  hash?: boolean;
 }
 
 export interface WriteImageResult {
   format: ImageFormat;
   bytesWritten: number;
-  /** Hex SHA-256 of the written, decompressed image. */
-  sha256: string;
+  /** Hex SHA-256 of the written, decompressed image; null when `hash: false` skipped it. */
+  sha256: string | null;
 }
 
 interface Job {
@@ -54,6 +56,7 @@ interface Job {
   input: Readable;
   signal: AbortSignal;
   onWritten: (bytes: number) => void;
+  hash: boolean;
 }
 
 const PROGRESS_INTERVAL_MS = 100;
@@ -108,7 +111,11 @@ async function throughChild(job: Job & { format: 'zstd' | 'xz'; tool: string }):
       child.stop();
     });
     const exited = Promise.all([child.exited, feeding]).then(([exit]) => exit);
-    const following = followAndHash(job.dest, exited, { signal: job.signal, onAdvance: job.onWritten });
+    const following = followAndHash(job.dest, exited, {
+      signal: job.signal,
+      onAdvance: job.onWritten,
+      hash: job.hash,
+    });
     // Wait for both whatever fails: the child must be gone before dest is removed and the caller hears back.
     const [outcome, exit] = await Promise.all([
       following.then(
@@ -201,7 +208,7 @@ export async function writeImageTo(options: WriteImageOptions): Promise<WriteIma
       progress.writtenBytes = bytes;
       report(false);
     };
-    const job: Job = { format, tool, dest, handle, input, signal, onWritten };
+    const job: Job = { format, tool, dest, handle, input, signal, onWritten, hash: options.hash ?? true };
     const run =
       tool && (format === 'zstd' || format === 'xz')
         ? throughChild({ ...job, format, tool })
@@ -217,7 +224,7 @@ export async function writeImageTo(options: WriteImageOptions): Promise<WriteIma
     if (options.sync) await handle.sync();
     await handle.close();
     report(true);
-    return { format, bytesWritten: written.size, sha256: written.sha256 };
+    return { format, bytesWritten: written.size, sha256: written.sha256 || null };
   } catch (error) {
     await handle.close().catch(() => {});
     await rm(dest, { force: true });

@@ -1,9 +1,9 @@
-import { createReadStream } from 'node:fs';
-import { chmod, rename, rm, stat } from 'node:fs/promises';
-import { createHash, randomBytes } from 'node:crypto';
+import { chmod, open, rename, rm } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { FileInfo, PinnedHostKey, ProvisionRecord } from '../contract/index.js';
+import { sha256OfFile } from '../image/decompress-image-follow.js';
 import { writeImageTo } from '../image/decompress-image.js';
 import { sniffImageFormat } from '../image/image-format.js';
 import { injectFiles, type InjectFile } from '../image/ext4/inject-files.js';
@@ -40,6 +40,8 @@ export async function provisionImage(
       source: sourcePath,
       dest: temp,
       signal: ctx.signal,
+      // The image changes below, so it is hashed once at the end instead of twice.
+      hash: false,
       onProgress: ({ readBytes, totalBytes }) =>
         ctx.progress({ phase: 'decompressing', done: readBytes, total: totalBytes, unit: 'bytes' }),
     });
@@ -59,9 +61,12 @@ export async function provisionImage(
     });
     ctx.progress({ phase: 'injecting', done: files.length, total: files.length, unit: 'items' });
 
-    const { sha256, sizeBytes } = await hashFile(temp, ctx);
     await chmod(temp, 0o600);
+    // Data first, then the name: a crash leaves either no image at dest or a complete one. The flush to disk and the
+    // hash (CPU) overlap, since the image no longer changes.
+    const [{ sha256, sizeBytes }] = await Promise.all([hashFile(temp, ctx), fsyncPath(temp)]);
     await rename(temp, plan.dest);
+    await fsyncPath(dirname(plan.dest));
     ctx.log(`Wrote ${plan.dest} (${sizeBytes} bytes, sha256 ${sha256})`);
 
     const pin = await pinKey(plan, hostKey, options, ctx);
@@ -122,16 +127,21 @@ function bootstrapFiles(plan: ResolvedProvision, key: Ed25519HostKey): InjectFil
   return files;
 }
 
-async function hashFile(path: string, ctx: TaskContext): Promise<{ sha256: string; sizeBytes: number }> {
-  const hash = createHash('sha256');
-  const total = (await stat(path)).size;
-  let done = 0;
-  for await (const chunk of createReadStream(path, { highWaterMark: 4 << 20, signal: ctx.signal })) {
-    hash.update(chunk as Buffer);
-    done += (chunk as Buffer).length;
-    ctx.progress({ phase: 'hashing', done, total, unit: 'bytes' });
+async function fsyncPath(path: string): Promise<void> {
+  const handle = await open(path, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
   }
-  return { sha256: hash.digest('hex'), sizeBytes: done };
+}
+
+async function hashFile(path: string, ctx: TaskContext): Promise<{ sha256: string; sizeBytes: number }> {
+  const { sha256, size } = await sha256OfFile(path, {
+    signal: ctx.signal,
+    onProgress: (done, total) => ctx.progress({ phase: 'hashing', done, total, unit: 'bytes' }),
+  });
+  return { sha256, sizeBytes: size };
 }
 
 async function pinKey(

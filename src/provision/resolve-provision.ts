@@ -11,6 +11,7 @@ import { sshEd25519ToAgeRecipient } from '../secrets/ssh-to-age.js';
 import { findTool } from '../tools/find-tool.js';
 import type { ToolId } from '../tools/tool-catalog.js';
 import { readFile } from 'node:fs/promises';
+import { whyUnreadable } from '../errors.js';
 import { ProvisionError } from './provision-errors.js';
 import { validateWifiCredentials, type WifiCredentials } from './wifi-credentials.js';
 
@@ -234,7 +235,7 @@ async function readInput(path: string, what: string): Promise<string> {
   } catch (error) {
     throw new ProvisionError(
       'provision-input-unreadable',
-      `Cannot read the ${what} ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}.`,
+      `The ${what} ${path} ${whyUnreadable(error)}.`,
       'Check the path and that you may read the file.',
     );
   }

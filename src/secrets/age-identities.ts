@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import path from 'node:path';
-import { CompanionError } from '../errors.js';
+import { CompanionError, whyUnreadable } from '../errors.js';
 import { AgeIdentity, parseAgeKeys } from './age-identities-text.js';
 import { parseEd25519PrivateKey } from './ssh-host-key.js';
 import { sshEd25519ToAgeIdentity } from './ssh-to-age.js';
@@ -29,13 +29,7 @@ export interface LoadedAgeIdentities {
 const SOPS_KEYS_FILE = path.join('sops', 'age', 'keys.txt');
 
 function unreadable(file: string, via: string, hint: string, cause: unknown): CompanionError {
-  const code = (cause as NodeJS.ErrnoException).code;
-  const why =
-    code === 'ENOENT'
-      ? 'does not exist'
-      : code === 'EACCES'
-        ? 'is not readable by you'
-        : `cannot be read (${code})`;
+  const why = whyUnreadable(cause);
   return new CompanionError('age-identity-unreadable', `The age key file ${file} (${via}) ${why}.`, hint, {
     cause,
   });

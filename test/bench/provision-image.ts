@@ -22,7 +22,7 @@ try {
 
   const core = await createCore({ dataDir: join(dir, 'data'), keychain: new MemoryKeychain() });
   const oursStart = performance.now();
-  const { result } = await core.provision.start({
+  const { id, result } = await core.provision.start({
     host: 'bench',
     dest: join(dir, 'ours.img'),
     imagePath: source,
@@ -31,6 +31,10 @@ try {
   });
   await result;
   const oursSeconds = (performance.now() - oursStart) / 1000;
+  // Where the time went, from the task log's timestamps (stderr, so stdout stays one JSON line).
+  const log = await core.tasks.log(id);
+  const t0 = Date.parse(log[0]!.at);
+  for (const line of log) console.error(`${((Date.parse(line.at) - t0) / 1000).toFixed(2)}s ${line.message}`);
   await core.dispose();
 
   console.log(

@@ -1,24 +1,13 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { launchBrowser, openApp, type AppSession } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { useAppSessions } from './harness.js';
 
-let browser: Browser;
-let app: AppSession;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(() => browser?.close());
-beforeEach(async () => {
-  app = await openApp(browser);
-});
-afterEach(() => app?.close());
+const session = useAppSessions();
 
 describe('the app frame against the real core', () => {
   it('lists the real tools of this machine on the Doctor page', async () => {
-    const { page } = app;
+    const { page } = session();
     await page.getByRole('button', { name: 'Doctor', exact: true }).click();
     const debugfs = page.locator('tr[data-tool="debugfs"]');
     await expect.poll(() => debugfs.getAttribute('data-status'), { timeout: 15_000 }).toBe('ok');
@@ -28,7 +17,7 @@ describe('the app frame against the real core', () => {
   });
 
   it('streams a task to a progress bar, cancels it from the UI, and keeps its log', async () => {
-    const { page } = app;
+    const { page } = session();
     await page.getByRole('button', { name: 'Settings', exact: true }).click();
     await page.getByLabel('Steps').fill('400');
     await page.getByLabel('Milliseconds per step').fill('50');
@@ -47,7 +36,7 @@ describe('the app frame against the real core', () => {
     await page.getByRole('button', { name: 'Cancel Self-test (400 steps)' }).click();
     const task = page.locator('.task').first();
     await expect.poll(() => task.getAttribute('data-state')).toBe('cancelled');
-    const [snapshot] = app.bridge.core.tasks.list();
+    const [snapshot] = session().bridge.core.tasks.list();
     expect(snapshot?.state).toBe('cancelled');
     expect(snapshot?.progress?.done).toBeLessThan(400);
 
@@ -58,7 +47,7 @@ describe('the app frame against the real core', () => {
   });
 
   it('shows the core’s error and hint for a malformed request', async () => {
-    const { page } = app;
+    const { page } = session();
     await page.getByRole('button', { name: 'Settings', exact: true }).click();
     await page.getByLabel('Steps').fill('lots');
     await page.getByRole('button', { name: 'Run self-test' }).click();
@@ -67,11 +56,11 @@ describe('the app frame against the real core', () => {
     expect(await alert.getAttribute('data-code')).toBe('invalid-request');
     expect(await alert.innerText()).toMatch(/steps: .*number/);
     expect(await alert.locator('.notice-hint').innerText()).not.toBe('');
-    expect(app.bridge.core.tasks.list()).toEqual([]);
+    expect(session().bridge.core.tasks.list()).toEqual([]);
   });
 
   it('runs a command in the terminal and shows its output and exit code', async () => {
-    const { page } = app;
+    const { page } = session();
     await page.getByRole('button', { name: 'Terminal', exact: true }).click();
     await page.getByLabel('Command').fill('echo "hello from e2e"');
     await page.getByRole('button', { name: 'Run', exact: true }).click();
@@ -89,7 +78,7 @@ describe('the app frame against the real core', () => {
   });
 
   it('says what to do when the command does not exist', async () => {
-    const { page } = app;
+    const { page } = session();
     await page.getByRole('button', { name: 'Terminal', exact: true }).click();
     await page.getByLabel('Command').fill('no-such-program-xyz --help');
     await page.getByRole('button', { name: 'Run', exact: true }).click();
@@ -99,7 +88,7 @@ describe('the app frame against the real core', () => {
   });
 
   it('is keyboard navigable: every sidebar entry is a focusable, named button', async () => {
-    const { page } = app;
+    const { page } = session();
     const nav = page.getByRole('navigation', { name: 'Workflows' });
     const names = await nav.getByRole('button').allInnerTexts();
     expect(names).toEqual([

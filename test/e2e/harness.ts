@@ -4,6 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { ScriptedDialogs } from '../../src/dialogs/dialogs.js';
 import { MemoryKeychain } from '../../src/secrets/memory-keychain.js';
 import { defaultRendererDir, startBridge, type Bridge } from '../bridge/server.js';
@@ -85,4 +86,19 @@ export async function openApp(browser: Browser): Promise<AppSession> {
       if (errors.length) throw new Error(`The page threw: ${errors.join('; ')}`);
     },
   };
+}
+
+/** Per test file: one Chromium; per test: a fresh app (own data dir, own core). Returns the current session. */
+export function useAppSessions(): () => AppSession {
+  let browser: Browser | undefined;
+  let app: AppSession | undefined;
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterAll(() => browser?.close());
+  beforeEach(async () => {
+    app = await openApp(browser!);
+  });
+  afterEach(() => app?.close());
+  return () => app!;
 }

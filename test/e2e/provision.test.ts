@@ -1,27 +1,16 @@
 import { spawnSync } from 'node:child_process';
 import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildSdImage } from '../fixtures/sd-image.js';
 import { catFile } from '../helpers/debugfs-probe.js';
-import { launchBrowser, openApp, type AppSession } from './harness.js';
+import { useAppSessions } from './harness.js';
 
-let browser: Browser;
-let app: AppSession;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(() => browser?.close());
-beforeEach(async () => {
-  app = await openApp(browser);
-});
-afterEach(() => app?.close());
+const session = useAppSessions();
 
 describe('the provisioning wizard', () => {
   it('goes from a new host through injection to the pinned fingerprint', async () => {
-    const { page, dataDir } = app;
+    const { page, dataDir } = session();
     await mkdir(join(dataDir, 'fixture'));
     const fixture = await buildSdImage(join(dataDir, 'fixture'), { compress: 'xz' });
     const out = join(dataDir, 'out');
@@ -77,7 +66,7 @@ describe('the provisioning wizard', () => {
         fullPage: true,
       });
     }
-    const [host] = app.bridge.core.hosts.list();
+    const [host] = session().bridge.core.hosts.list();
     expect(host).toMatchObject({
       name: 'pi-garage',
       wifiCountry: 'DE',

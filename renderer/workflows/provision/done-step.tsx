@@ -2,7 +2,7 @@ import type { HostProfile } from '../../../src/contract/index.js';
 import { ErrorNotice } from '../../components/error-notice.js';
 import { companion } from '../../lib/companion.js';
 import { useLoad } from '../../lib/use-load.js';
-import { formatMode } from './wizard-state.js';
+import { FilesTable } from './files-table.js';
 
 /** Step 5: the proof (verified files, image hash) and what to do next: pin, .sops.yaml, the NixOS module. */
 export function DoneStep({
@@ -42,33 +42,10 @@ export function DoneStep({
           SHA-256 <code>{record.sha256}</code>
         </dd>
       </dl>
-      <table className="files-table">
-        <caption>Read back from the image and verified (bytes, mode, owner), then e2fsck -fn</caption>
-        <thead>
-          <tr>
-            <th scope="col">Path</th>
-            <th scope="col">Mode</th>
-            <th scope="col">Owner</th>
-            <th scope="col">SHA-256</th>
-          </tr>
-        </thead>
-        <tbody>
-          {record.files.map((file) => (
-            <tr key={file.path}>
-              <td>
-                <code>{file.path}</code>
-              </td>
-              <td>{formatMode(file.mode)}</td>
-              <td>
-                {file.uid}:{file.gid}
-              </td>
-              <td>
-                <code>{file.sha256.slice(0, 16)}…</code>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <FilesTable
+        caption="Read back from the image and verified (bytes, mode, owner), then e2fsck -fn"
+        files={record.files}
+      />
       <section aria-labelledby="nixos-module-title">
         <h2 id="nixos-module-title">The NixOS side</h2>
         {module.state === 'failed' && <ErrorNotice error={module.error} />}

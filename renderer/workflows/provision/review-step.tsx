@@ -3,7 +3,7 @@ import type { ErrorInfo, ProvisionPlan, ProvisionRequest } from '../../../src/co
 import { ErrorNotice } from '../../components/error-notice.js';
 import { call, companion, errorInfo } from '../../lib/companion.js';
 import { formatBytes } from '../../lib/format.js';
-import { formatMode } from './wizard-state.js';
+import { FilesTable } from './files-table.js';
 
 const ORIGIN: Record<string, string> = {
   sops: 'from the SOPS file',
@@ -65,29 +65,7 @@ export function ReviewStep({
           </>
         )}
       </dl>
-      <table className="files-table">
-        <caption>Files written into the image’s ext4 root</caption>
-        <thead>
-          <tr>
-            <th scope="col">Path</th>
-            <th scope="col">Mode</th>
-            <th scope="col">Owner</th>
-          </tr>
-        </thead>
-        <tbody>
-          {plan.files.map((file) => (
-            <tr key={file.path}>
-              <td>
-                <code>{file.path}</code>
-              </td>
-              <td>{formatMode(file.mode)}</td>
-              <td>
-                {file.uid}:{file.gid}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <FilesTable caption="Files written into the image’s ext4 root" files={plan.files} />
       {plan.warnings.map((warning) => (
         <p key={warning} className="notice notice-warning" role="status">
           {warning}

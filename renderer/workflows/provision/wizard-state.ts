@@ -15,7 +15,3 @@ export const stepTitles: Record<WizardStep['kind'], string> = {
   running: '4. Provision',
   done: '5. Pin and next steps',
 };
-
-export function formatMode(mode: number): string {
-  return mode.toString(8).padStart(4, '0');
-}

@@ -1,3 +1,4 @@
+import { whyUnreadable } from '../../errors.js';
 /** Decrypts SOPS files (YAML, JSON, dotenv) with age identities in-process: no `sops` binary needed. */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -141,13 +142,7 @@ export async function decryptSopsFile(
   try {
     text = await readFile(file, 'utf8');
   } catch (cause) {
-    const code = (cause as NodeJS.ErrnoException).code;
-    const why =
-      code === 'ENOENT'
-        ? 'does not exist'
-        : code === 'EACCES'
-          ? 'is not readable by you'
-          : `cannot be read (${code})`;
+    const why = whyUnreadable(cause);
     throw new SopsError(
       'sops-file-unreadable',
       `The secrets file ${file} ${why}.`,
