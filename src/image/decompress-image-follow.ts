@@ -50,12 +50,13 @@ export async function followAndHash(
   finished: Promise<unknown>,
   options: { signal: AbortSignal; onAdvance?: (size: number) => void; hash?: boolean },
 ): Promise<FollowedFile> {
-  const handle = await open(file, 'r');
+  // Handle `finished` before the first await: a writer that already failed must not count as an unhandled rejection.
   let done = false;
   const over = finished.then(
     () => (done = true),
     () => (done = true),
   );
+  const handle = await open(file, 'r');
   try {
     const hash = createHash('sha256');
     const buffers = [Buffer.allocUnsafe(IMAGE_BUFFER_BYTES), Buffer.allocUnsafe(IMAGE_BUFFER_BYTES)] as const;
