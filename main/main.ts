@@ -92,6 +92,11 @@ app.on('window-all-closed', () => {
   if (process.platform !== 'darwin') app.quit();
 });
 
-app.on('before-quit', () => {
-  void core?.dispose();
+let disposed = false;
+app.on('before-quit', (event) => {
+  if (disposed || !core) return;
+  // Hold the quit until running tasks have cancelled and cleaned up (temp images with secrets, terminals).
+  event.preventDefault();
+  disposed = true;
+  void core.dispose().finally(() => app.quit());
 });

@@ -57,8 +57,8 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
     hosts,
     provision,
     async dispose() {
-      await terminals.killAll();
-      for (const task of tasks.list()) if (task.state === 'running') tasks.cancel(task.id);
+      // Running tasks delete their temporary files (a half-made image holds secrets) before the process goes.
+      await Promise.all([terminals.killAll(), tasks.cancelAll()]);
     },
   };
   const router = createRouter(

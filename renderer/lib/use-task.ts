@@ -3,16 +3,21 @@ import type { TaskSnapshot } from '../../src/contract/index.js';
 import { call, companion } from './companion.js';
 import { useCompanionEvents } from './use-companion-events.js';
 
-/** One task's latest snapshot: pushed updates, plus one fetch in case the first events came before we listened. */
+/**
+ * One task's latest snapshot: pushed updates, plus one fetch in case it finished before we listened. Snapshots are
+ * kept with their id, so a new id never shows the previous task's state.
+ */
 export function useTask(id: string | null): TaskSnapshot | undefined {
-  const [task, setTask] = useState<TaskSnapshot | undefined>(undefined);
+  const [latest, setLatest] = useState<TaskSnapshot | undefined>(undefined);
   useEffect(() => {
     if (!id) return;
     let live = true;
     call(companion().tasks.list({}))
       .then((tasks) => {
         const found = tasks.find((t) => t.id === id);
-        if (live && found) setTask((current) => (current && current.state !== 'running' ? current : found));
+        if (!live || !found) return;
+        // An event may already have brought a newer state; a finished one is final.
+        setLatest((current) => (current?.id === id && current.state !== 'running' ? current : found));
       })
       .catch(() => undefined);
     return () => {
@@ -20,7 +25,7 @@ export function useTask(id: string | null): TaskSnapshot | undefined {
     };
   }, [id]);
   useCompanionEvents((event) => {
-    if (event.type === 'task.updated' && event.task.id === id) setTask(event.task);
+    if (event.type === 'task.updated' && event.task.id === id) setLatest(event.task);
   });
-  return id ? task : undefined;
+  return latest?.id === id ? latest : undefined;
 }

@@ -42,18 +42,25 @@
     };
   };
 
+  # A Pi provisioned without Wi-Fi (Ethernet) has no environment file: skip the profile unit instead of failing it
+  # (nixpkgs reads environmentFiles with a plain EnvironmentFile=, which fails on a missing file).
+  systemd.services.NetworkManager-ensure-profiles.unitConfig.ConditionPathExists =
+    "/var/lib/networkmanager/system-connections.env";
+
   # The Wi-Fi regulatory domain, when the app wrote WIFI_COUNTRY (some 5 GHz channels need it).
   hardware.wirelessRegulatoryDatabase = true;
   systemd.services.bootstrap-wifi-country = {
-    wantedBy = [ "multi-user.target" ];
-    before = [ "NetworkManager.service" ];
+    # Started when wlan0 appears (cfg80211 is loaded by then), and never waited for on a Pi without it.
+    wantedBy = [ "sys-subsystem-net-devices-wlan0.device" ];
+    after = [ "sys-subsystem-net-devices-wlan0.device" ];
     path = [ pkgs.iw ];
     serviceConfig = {
       Type = "oneshot";
       EnvironmentFile = "-/var/lib/networkmanager/system-connections.env";
     };
     script = ''
-      if [ -n "''${WIFI_COUNTRY:-}" ]; then iw reg set "$WIFI_COUNTRY"; fi
+      # Best effort: a wrong code must not fail the boot; NetworkManager works without it on 2.4 GHz.
+      if [ -n "''${WIFI_COUNTRY:-}" ]; then iw reg set "$WIFI_COUNTRY" || true; fi
     '';
   };
 }

@@ -13,7 +13,8 @@ export const FileInfo = z.object({
   mode: z.number().int(),
   uid: z.number().int(),
   gid: z.number().int(),
-  sha256: z.string(),
+  /** Null where keeping a digest would leak a guessable secret (the Wi-Fi file). */
+  sha256: z.string().nullable(),
 });
 export type FileInfo = z.infer<typeof FileInfo>;
 

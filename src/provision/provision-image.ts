@@ -1,4 +1,4 @@
-import { chmod, open, rename, rm } from 'node:fs/promises';
+import { chmod, link, open, rename, rm, unlink } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -6,7 +6,10 @@ import type { FileInfo, PinnedHostKey, ProvisionRecord } from '../contract/index
 import { sha256OfFile } from '../image/decompress-image-follow.js';
 import { writeImageTo } from '../image/decompress-image.js';
 import { sniffImageFormat } from '../image/image-format.js';
+import { Ext4Error } from '../image/ext4/ext4-error.js';
 import { injectFiles, type InjectFile } from '../image/ext4/inject-files.js';
+import { describeError } from '../errors.js';
+import { ProvisionError } from './provision-errors.js';
 import { pinHostKey } from '../secrets/known-hosts.js';
 import { generateEd25519HostKey, type Ed25519HostKey } from '../secrets/ssh-host-key.js';
 import type { TaskContext } from '../tasks/task-manager.js';
@@ -17,8 +20,18 @@ import { ageRecipientOf, type ResolvedProvision } from './resolve-provision.js';
 import { renderNetworkManagerEnv } from './wifi-credentials.js';
 
 export interface ProvisionOutcome {
+  /** What is saved in the host profile. */
   record: ProvisionRecord;
   pin: PinnedHostKey;
+  /** Every file with its real digest, for `--json` only (never saved: see record.files). */
+  files: FileInfo[];
+}
+
+export interface ProvisionImageOptions {
+  appKnownHosts: string;
+  now?: () => Date;
+  /** Saves the outcome (host profile); runs after the image is in place, before the task succeeds. */
+  record: (outcome: ProvisionOutcome) => Promise<void>;
 }
 
 /**
@@ -28,11 +41,12 @@ export interface ProvisionOutcome {
 export async function provisionImage(
   ctx: TaskContext,
   plan: ResolvedProvision,
-  options: { appKnownHosts: string; now?: () => Date },
+  options: ProvisionImageOptions,
 ): Promise<ProvisionOutcome> {
   if (plan.wifi) ctx.redact(plan.wifi.psk);
   const temp = `${plan.dest}.partial-${randomBytes(4).toString('hex')}`;
   ctx.setOutcome(`Nothing was written to ${plan.dest}.`);
+  let placed = false;
   try {
     const sourcePath = await obtainSource(ctx, plan);
     ctx.log(`Writing ${sourcePath} to a temporary file next to ${plan.dest}`);
@@ -65,37 +79,96 @@ export async function provisionImage(
     // Data first, then the name: a crash leaves either no image at dest or a complete one. The flush to disk and the
     // hash (CPU) overlap, since the image no longer changes.
     const [{ sha256, sizeBytes }] = await Promise.all([hashFile(temp, ctx), fsyncPath(temp)]);
-    await rename(temp, plan.dest);
-    await fsyncPath(dirname(plan.dest));
-    ctx.log(`Wrote ${plan.dest} (${sizeBytes} bytes, sha256 ${sha256})`);
-
+    ctx.log(`Image sha256 ${sha256} (${sizeBytes} bytes)`);
+    // Pin before the image appears at dest: a failure here leaves nothing behind that the app does not know about.
     const pin = await pinKey(plan, hostKey, options, ctx);
-    const record: ProvisionRecord = {
-      image: plan.dest,
-      sha256,
-      sizeBytes,
-      at: (options.now ?? (() => new Date()))().toISOString(),
-      rootPartitionOffset: root.offset,
-      hostKeyFingerprint: hostKey.fingerprint,
-      ageRecipient: pin.ageRecipient,
+    await placeImage(temp, plan.dest, plan.overwrite);
+    placed = true;
+    await fsyncPath(dirname(plan.dest));
+    ctx.log(`Wrote ${plan.dest}`);
+
+    const outcome: ProvisionOutcome = {
+      pin,
       files: readBack.map((f): FileInfo => ({
         path: f.path,
         mode: f.mode,
         uid: f.uid,
         gid: f.gid,
-        sha256: f.sha256 ?? '',
+        sha256: f.sha256,
       })),
+      record: {
+        image: plan.dest,
+        sha256,
+        sizeBytes,
+        at: (options.now ?? (() => new Date()))().toISOString(),
+        rootPartitionOffset: root.offset,
+        hostKeyFingerprint: hostKey.fingerprint,
+        ageRecipient: pin.ageRecipient,
+        // The Wi-Fi file's digest is left out of what is saved: with SSID and layout known, it would let anyone who
+        // reads settings.json test password guesses offline, far faster than attacking WPA.
+        files: readBack.map((f): FileInfo => ({
+          path: f.path,
+          mode: f.mode,
+          uid: f.uid,
+          gid: f.gid,
+          sha256: f.path === BOOTSTRAP_FILES.wifiEnv.path ? null : f.sha256,
+        })),
+      },
     };
+    await options.record(outcome).catch((error: unknown) => {
+      throw new ProvisionError(
+        'provision-record-failed',
+        `${plan.dest} is complete and verified, but saving the result in the app's settings failed: ${describeError(error).message}`,
+        'The image is usable. Provision again to record it, or check that the app data folder is writable.',
+      );
+    });
     ctx.setOutcome(
       `${plan.dest} is ready and verified. It is readable only by you (0600): it holds the host's private key` +
         (plan.wifi ? ' and the Wi-Fi password.' : '.'),
     );
-    return { record, pin };
+    return outcome;
   } catch (error) {
-    await rm(temp, { force: true });
-    ctx.setOutcome(`Nothing was written to ${plan.dest}; the temporary image was deleted.`);
-    throw error;
+    if (placed) {
+      ctx.setOutcome(`${plan.dest} is complete and verified, but the last step failed (see the error).`);
+    } else {
+      await rm(temp, { force: true });
+      ctx.setOutcome(`Nothing was written to ${plan.dest}; the temporary image was deleted.`);
+    }
+    throw forUser(error);
   }
+}
+
+/**
+ * Moves the finished image into place. Without overwrite, link(2) refuses an existing dest atomically, so two runs
+ * racing for one name cannot both claim it.
+ */
+async function placeImage(temp: string, dest: string, overwrite: boolean): Promise<void> {
+  if (overwrite) {
+    await rename(temp, dest);
+    return;
+  }
+  try {
+    await link(temp, dest);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    throw new ProvisionError(
+      'provision-dest-exists',
+      `${dest} appeared while provisioning ran (another run?), so it was left alone.`,
+      'Choose another name, or allow replacing it.',
+    );
+  }
+  await unlink(temp);
+}
+
+/** Errors from the ext4 layer talk about "the image"; here that copy was deleted and the source never touched. */
+function forUser(error: unknown): unknown {
+  if (!(error instanceof Ext4Error)) return error;
+  return new ProvisionError(
+    error.code,
+    error.message,
+    'The temporary image was deleted and your source image is untouched. Run the provisioning again; if it fails the same way, check the image with e2fsck or rebuild it.',
+    { cause: error },
+  );
 }
 
 async function obtainSource(ctx: TaskContext, plan: ResolvedProvision): Promise<string> {
@@ -147,16 +220,21 @@ async function hashFile(path: string, ctx: TaskContext): Promise<{ sha256: strin
 async function pinKey(
   plan: ResolvedProvision,
   key: Ed25519HostKey,
-  options: { appKnownHosts: string; now?: () => Date },
+  options: ProvisionImageOptions,
   ctx: TaskContext,
 ): Promise<PinnedHostKey> {
   const hostNames = [plan.host, `${plan.host}.local`];
-  await pinHostKey({ file: options.appKnownHosts, hostNames, publicKeyLine: key.publicKeyLine });
-  if (plan.pinToUserKnownHosts) {
-    await pinHostKey({
-      file: join(homedir(), '.ssh', 'known_hosts'),
-      hostNames,
-      publicKeyLine: key.publicKeyLine,
+  const files = [
+    options.appKnownHosts,
+    ...(plan.pinToUserKnownHosts ? [join(homedir(), '.ssh', 'known_hosts')] : []),
+  ];
+  for (const file of files) {
+    await pinHostKey({ file, hostNames, publicKeyLine: key.publicKeyLine }).catch((error: unknown) => {
+      throw new ProvisionError(
+        'provision-pin-failed',
+        `Could not pin the host key in ${file}: ${describeError(error).message}`,
+        'Check that the file and its folder are writable by you (and that ~/.ssh is a folder), then provision again.',
+      );
     });
   }
   ctx.log(`Pinned ${key.fingerprint} for ${hostNames.join(', ')}`);

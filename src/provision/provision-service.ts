@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { ProvisionPlan, ProvisionRequest } from '../contract/index.js';
 import type { TaskManager } from '../tasks/task-manager.js';
 import { BOOTSTRAP_FILES } from './bootstrap-files.js';
+import { ProvisionError } from './provision-errors.js';
 import type { HostProfiles } from './host-profiles.js';
 import { provisionImage, type ProvisionOutcome } from './provision-image.js';
 import {
@@ -13,6 +14,9 @@ import {
 
 /** Provisioning as the faces see it: check a request (cheap, no secrets out), then run it as a task. */
 export class ProvisionService {
+  private readonly running = new Map<string, { host: string; dest: string }>();
+  private readonly outcomes = new Map<string, ProvisionOutcome>();
+
   constructor(
     private readonly deps: {
       dataDir: string;
@@ -34,18 +38,43 @@ export class ProvisionService {
   /** Validates everything first (errors come back before a task exists), then starts the task. */
   async start(request: ProvisionRequest): Promise<{ id: string; result: Promise<ProvisionOutcome> }> {
     const resolved = await this.resolve(request);
+    const busy = [...this.running.values()].find((r) => r.host === resolved.host || r.dest === resolved.dest);
+    if (busy) {
+      throw new ProvisionError(
+        'provision-busy',
+        `${resolved.host} is already being provisioned (to ${busy.dest}).`,
+        'Wait for that run to finish or cancel it in the Tasks panel.',
+      );
+    }
     const profile = this.deps.hosts.get(request.host);
-    return this.deps.tasks.start('provision', `Provision ${resolved.host}`, async (ctx) => {
+    const record = (outcome: ProvisionOutcome) =>
+      this.deps.hosts
+        .recordProvision(resolved.host, outcome.record, outcome.pin, {
+          flakeDir: resolved.source.kind === 'nix' ? resolved.source.flakeDir : (profile?.flakeDir ?? null),
+          imagePath: resolved.source.kind === 'file' ? resolved.source.path : (profile?.imagePath ?? null),
+          sopsFile: resolved.sopsFile ?? profile?.sopsFile ?? null,
+          wifiCountry: resolved.wifi?.country ?? profile?.wifiCountry ?? null,
+        })
+        .then(() => undefined);
+    const task = this.deps.tasks.start('provision', `Provision ${resolved.host}`, async (ctx) => {
       for (const warning of resolved.warnings) ctx.log(warning, 'warn');
-      const outcome = await provisionImage(ctx, resolved, { appKnownHosts: this.knownHostsFile });
-      await this.deps.hosts.recordProvision(resolved.host, outcome.record, outcome.pin, {
-        flakeDir: request.flakeDir ?? profile?.flakeDir ?? null,
-        imagePath: request.imagePath ?? profile?.imagePath ?? null,
-        sopsFile: request.sopsFile ?? profile?.sopsFile ?? null,
-        wifiCountry: resolved.wifi?.country ?? profile?.wifiCountry ?? null,
-      });
+      const outcome = await provisionImage(ctx, resolved, { appKnownHosts: this.knownHostsFile, record });
+      this.outcomes.set(ctx.taskId, outcome);
+      // Only the CLI of this process reads these, right after the run; keep a few, not a history of digests.
+      for (const old of [...this.outcomes.keys()].slice(0, -5)) this.outcomes.delete(old);
       return outcome;
     });
+    this.running.set(task.id, { host: resolved.host, dest: resolved.dest });
+    void task.result.then(
+      () => this.running.delete(task.id),
+      () => this.running.delete(task.id),
+    );
+    return task;
+  }
+
+  /** The full outcome of a finished run in this process (with every file digest), for the CLI's --json. */
+  outcomeOf(taskId: string): ProvisionOutcome | undefined {
+    return this.outcomes.get(taskId);
   }
 
   private resolve(request: ProvisionRequest): Promise<ResolvedProvision> {

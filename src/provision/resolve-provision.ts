@@ -25,6 +25,7 @@ export type ImageSource =
 export interface ResolvedProvision {
   host: string;
   dest: string;
+  sopsFile: string | null;
   overwrite: boolean;
   source: ImageSource;
   wifi: WifiCredentials | null;
@@ -59,12 +60,19 @@ export async function resolveProvision(
   await requireTools(source);
 
   const keyNames = { ...defaultSecretKeyNames, ...profile?.secretKeys };
-  const sopsFile = request.sopsFile ?? profile?.sopsFile ?? undefined;
+  // Only the SOPS file the request names: a user who chose to type the Wi-Fi details must not need an age key.
+  const sopsFile = request.sopsFile ? resolve(request.sopsFile) : undefined;
   const sops = sopsFile ? await openSops(sopsFile, request.ageKeyFile, deps) : null;
   const fromSops = (key: string): string | undefined => {
     const value = sops?.lookup(key);
     if (value === undefined || value === null) return undefined;
-    return Buffer.isBuffer(value) ? value.toString('utf8') : String(value);
+    if (Buffer.isBuffer(value)) return value.toString('utf8');
+    if (typeof value === 'string' || typeof value === 'number') return String(value);
+    throw new ProvisionError(
+      'provision-secret-type',
+      `"${key}" in ${basename(sopsFile!)} is a ${Array.isArray(value) ? 'list' : typeof value}, not a text value.`,
+      `Store ${key} as a single string in the SOPS file.`,
+    );
   };
 
   let wifi: WifiCredentials | null = null;
@@ -113,6 +121,7 @@ export async function resolveProvision(
   return {
     host,
     dest,
+    sopsFile: sopsFile ?? null,
     overwrite: request.overwrite ?? false,
     source,
     wifi,
@@ -135,7 +144,8 @@ async function resolveSource(
   profile: HostProfile | null,
   host: string,
 ): Promise<ImageSource> {
-  const imagePath = request.imagePath ?? profile?.imagePath ?? undefined;
+  // An explicit choice wins: without an image in the request the sdImage is built, whatever the profile remembers.
+  const imagePath = request.imagePath;
   if (imagePath) {
     const path = resolve(imagePath);
     const info = await stat(path).catch(() => null);
@@ -189,6 +199,14 @@ async function resolveDest(
       'provision-dest-exists',
       `${dest} already exists.`,
       'Choose another name, delete the old image, or allow replacing it (--force).',
+    );
+  }
+  if (dest.includes('?')) {
+    // libext2fs reads "image?offset=N": a "?" in the file name cannot be opened by debugfs.
+    throw new ProvisionError(
+      'provision-dest-invalid',
+      `The output path ${dest} contains "?", which debugfs cannot open.`,
+      'Choose a name without "?".',
     );
   }
   if (source.kind === 'file' && resolve(source.path) === dest) {

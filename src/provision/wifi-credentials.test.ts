@@ -35,9 +35,9 @@ describe('validateWifiCredentials', () => {
 });
 
 describe('renderNetworkManagerEnv', () => {
-  it('quotes values and escapes " and \\ only', () => {
+  it('escapes for the GLib keyfile first, then quotes for systemd', () => {
     expect(renderNetworkManagerEnv({ ssid: 'My "Home" \\ $NET', psk: 'pa$$\\w"rd', country: 'DE' })).toBe(
-      'WIFI_SSID="My \\"Home\\" \\\\ $NET"\nWIFI_PSK="pa$$\\\\w\\"rd"\nWIFI_COUNTRY="DE"\n',
+      'WIFI_SSID="My \\"Home\\" \\\\\\\\ $NET"\nWIFI_PSK="pa$$\\\\\\\\w\\"rd"\nWIFI_COUNTRY="DE"\n',
     );
   });
 
@@ -45,5 +45,24 @@ describe('renderNetworkManagerEnv', () => {
     expect(renderNetworkManagerEnv({ ssid: 'a', psk: 'password', country: null })).toBe(
       'WIFI_SSID="a"\nWIFI_PSK="password"\n',
     );
+  });
+
+  // What the Pi does with the file: systemd's EnvironmentFile= parser, envsubst into the keyfile, GLib's unescape.
+  const systemdValue = (line: string) => /^\w+="(.*)"$/.exec(line)![1]!.replace(/\\(["\\$`])/g, '$1');
+  const glibUnescape = (value: string) =>
+    value.replace(
+      /\\([stnr\\])/g,
+      (_m, c: string) => ({ s: ' ', t: '\t', n: '\n', r: '\r', '\\': '\\' })[c]!,
+    );
+
+  it.each([
+    'plain-password',
+    ' leading and trailing spaces ',
+    'back\\slash \\s and \\\\ pairs',
+    'quotes "double" and \'single\'',
+    '$HOME ${X} `cmd` ; # = [group]',
+  ])('NetworkManager gets back exactly %j', (psk) => {
+    const [, pskLine] = renderNetworkManagerEnv({ ssid: 'x', psk, country: null }).split('\n');
+    expect(glibUnescape(systemdValue(pskLine!))).toBe(psk);
   });
 });

@@ -63,9 +63,11 @@ export function validateWifiCredentials(input: {
 }
 
 /**
- * The file NetworkManager's `ensureProfiles.environmentFiles` reads through systemd `EnvironmentFile=`: `KEY="value"`
- * lines, with `"` and `\` escaped so systemd's parser gives back the exact value (`$` needs no escape: env files are
- * not expanded).
+ * The file NetworkManager's `ensureProfiles.environmentFiles` reads through systemd `EnvironmentFile=`. Each value goes
+ * through two parsers on the Pi, so it is escaped for both, innermost first:
+ * 1. envsubst pastes it into an `.nmconnection` keyfile, which GLib parses: `\` starts an escape and spaces at either
+ *    end are dropped — so `\` → `\\`, tab → `\t`, and edge spaces → `\s`;
+ * 2. systemd reads `KEY="value"`: `"` and `\` are escaped (`$` needs nothing: env files are not expanded).
  */
 export function renderNetworkManagerEnv(credentials: WifiCredentials): string {
   const lines = [`WIFI_SSID=${quote(credentials.ssid)}`, `WIFI_PSK=${quote(credentials.psk)}`];
@@ -73,6 +75,12 @@ export function renderNetworkManagerEnv(credentials: WifiCredentials): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** GLib keyfile string escaping (g_key_file_set_string's rules for what a value needs). */
+export function escapeForKeyfile(value: string): string {
+  const escaped = value.replace(/\\/g, '\\\\').replace(/\t/g, '\\t');
+  return escaped.replace(/^ /, '\\s').replace(/ $/, '\\s');
+}
+
 function quote(value: string): string {
-  return `"${value.replace(/[\\"]/g, (ch) => `\\${ch}`)}"`;
+  return `"${escapeForKeyfile(value).replace(/[\\"]/g, (ch) => `\\${ch}`)}"`;
 }

@@ -126,6 +126,22 @@ describe('TaskManager', () => {
     await expect(readFile(join(dir, 'tasks', `${ids[0]}.log`))).rejects.toThrow();
   });
 
+  it('cancelAll cancels running tasks and waits for their clean-up (quitting the app)', async () => {
+    const tasks = await manager();
+    let cleanedUp = false;
+    const { id } = tasks.start('x', 'Holds a temp file', async (ctx) => {
+      try {
+        await sleep(60_000, undefined, { signal: ctx.signal });
+      } finally {
+        await sleep(20);
+        cleanedUp = true;
+      }
+    });
+    await tasks.cancelAll();
+    expect(cleanedUp).toBe(true);
+    expect(tasks.get(id).state).toBe('cancelled');
+  });
+
   it('says clearly when a task id is unknown', async () => {
     const tasks = await manager();
     expect(() => tasks.cancel('t-nope')).toThrow(/No task with id t-nope/);

@@ -15,6 +15,7 @@ export interface ProgressUpdate {
 
 /** What a running task may do: report, log, learn it was cancelled. */
 export interface TaskContext {
+  readonly taskId: string;
   readonly signal: AbortSignal;
   progress(update: ProgressUpdate): void;
   log(message: string, level?: LogLine['level']): void;
@@ -34,6 +35,7 @@ interface LiveTask {
   meter: RateMeter;
   lastEmit: number;
   logWrites: Promise<void>;
+  settled?: Promise<unknown>;
 }
 
 /** The one model for everything long: ids, states, throttled progress with rate, logs, cancellation, history. */
@@ -76,6 +78,14 @@ export class TaskManager {
     }
     if (!task.controller.signal.aborted) task.controller.abort(new CancelledError());
     return true;
+  }
+
+  /** Cancels every running task and waits (up to `timeoutMs`) for each to clean up after itself. */
+  async cancelAll(timeoutMs = 10_000): Promise<void> {
+    const running = [...this.live.values()];
+    for (const task of running) this.cancel(task.snapshot.id);
+    const settled = Promise.all(running.map((task) => task.settled));
+    await Promise.race([settled, new Promise((resolve) => setTimeout(resolve, timeoutMs).unref())]);
   }
 
   async clearHistory(): Promise<number> {
@@ -133,12 +143,13 @@ export class TaskManager {
       }
     })();
     // Callers that only watch events must not see an unhandled rejection.
-    result.catch(() => undefined);
+    live.settled = result.catch(() => undefined);
     return { id, result };
   }
 
   private contextFor(live: LiveTask, redactor: Redactor): TaskContext {
     return {
+      taskId: live.snapshot.id,
       signal: live.controller.signal,
       progress: (update) => this.updateProgress(live, update),
       log: (message, level = 'info') => {

@@ -99,7 +99,7 @@ describe('companion provision-image', () => {
       pub,
     );
     expect(catFile(image, ROOT_OFFSET, '/var/lib/networkmanager/system-connections.env').toString()).toBe(
-      'WIFI_SSID="Home \\"Net\\""\nWIFI_PSK="correct \\"horse\\" \\\\ battery $staple"\nWIFI_COUNTRY="DE"\n',
+      'WIFI_SSID="Home \\"Net\\""\nWIFI_PSK="correct \\"horse\\" \\\\\\\\ battery $staple"\nWIFI_COUNTRY="DE"\n',
     );
     expect(statFile(image, ROOT_OFFSET, '/var/lib/bootstrap/ssh_host_ed25519_key')).toMatchObject({
       mode: 0o600,
@@ -330,5 +330,109 @@ describe('companion provision-image', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/8 to 63 characters/);
     expect(await readdir(out)).toEqual([]);
+  });
+
+  it('pins before placing the image: a failing pin leaves nothing at dest', async () => {
+    const fixture = await buildSdImage(await outputDir('f10'));
+    const badHome = await outputDir('bad-home');
+    await writeFile(join(badHome, '.ssh'), 'not a folder');
+    const out = await outputDir('out10');
+    const result = await companion(
+      ['provision-image', 'pi10', out, '--image', fixture.path, '--no-wifi', '--user-known-hosts'],
+      { HOME: badHome },
+    );
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^error: Could not pin the host key/m);
+    expect(result.stderr).toMatch(/^hint: .*~\/\.ssh is a folder/m);
+    expect(await readdir(out)).toEqual([]);
+  });
+
+  it('lets only one of two racing runs claim the same new file', async () => {
+    const fixture = await buildSdImage(await outputDir('f11'), { padMiB: 32 });
+    const out = await outputDir('out11');
+    const dest = join(out, 'race.img');
+    const args = (host: string) => [
+      'provision-image',
+      host,
+      dest,
+      '--image',
+      fixture.path,
+      '--no-wifi',
+      '--json',
+    ];
+    const [a, b] = await Promise.all([companion(args('race-a')), companion(args('race-b'))]);
+    const winners = [a, b].filter((r) => r.code === 0);
+    expect(winners).toHaveLength(1);
+    expect([a, b].find((r) => r.code !== 0)!.stderr).toMatch(/already exists|appeared while provisioning/);
+    const json = JSON.parse(winners[0]!.stdout);
+    expect(json.sha256).toBe(
+      createHash('sha256')
+        .update(await readFile(dest))
+        .digest('hex'),
+    );
+    expect(await readdir(out)).toEqual(['race.img']);
+  });
+
+  it('prints every digest with --json but keeps no digest of the Wi-Fi file in settings', async () => {
+    const fixture = await buildSdImage(await outputDir('f12'));
+    const out = await outputDir('out12');
+    const result = await companion([
+      'provision-image',
+      'pi12',
+      out,
+      '--image',
+      fixture.path,
+      '--wifi-ssid',
+      'Known',
+      '--wifi-psk-file',
+      pskFile,
+      '--json',
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    const wifi = '/var/lib/networkmanager/system-connections.env';
+    const printed = JSON.parse(result.stdout).files.find((f: { path: string }) => f.path === wifi);
+    expect(printed.sha256).toBe(
+      createHash('sha256')
+        .update(catFile(join(out, 'pi12.img'), ROOT_OFFSET, wifi))
+        .digest('hex'),
+    );
+    const settings = await readFile(join(home, 'settings.json'), 'utf8');
+    expect(settings).not.toContain(printed.sha256);
+    expect(settings).not.toContain(PSK);
+    const saved = JSON.parse(settings).hosts.find((h: { name: string }) => h.name === 'pi12');
+    expect(saved.lastProvision.files.find((f: { path: string }) => f.path === wifi).sha256).toBeNull();
+  });
+
+  it('without --image builds the sdImage with nix (a stand-in nix: the real one is not installable here)', async () => {
+    const fixture = await buildSdImage(await outputDir('f13'), { compress: 'zstd' });
+    const store = await outputDir('store-out');
+    await mkdir(join(store, 'sd-image'));
+    await copyFile(fixture.compressedPath!, join(store, 'sd-image', 'nixos-sd-image-pi13.img.zst'));
+    const flake = await outputDir('flake13');
+    await writeFile(join(flake, 'flake.nix'), '{ }\n');
+    const bin = await outputDir('nix-bin');
+    await writeFile(
+      join(bin, 'nix'),
+      `#!/bin/sh\nprintf '%s\\n' "$@" > "${join(bin, 'argv')}"\necho "building sd image" >&2\necho "${store}"\n`,
+    );
+    await chmod(join(bin, 'nix'), 0o755);
+    const out = await outputDir('out13');
+    const result = await companion(
+      ['provision-image', 'pi13', out, '--flake', flake, '--no-wifi', '--json'],
+      {
+        PATH: `${bin}:${process.env.PATH}`,
+      },
+    );
+    expect(result.code, result.stderr).toBe(0);
+    expect((await readFile(join(bin, 'argv'), 'utf8')).split('\n')).toEqual(
+      expect.arrayContaining([
+        'build',
+        `${flake}#nixosConfigurations.pi13.config.system.build.sdImage`,
+        '--print-out-paths',
+      ]),
+    );
+    expect(
+      statFile(join(out, 'pi13.img'), ROOT_OFFSET, '/var/lib/bootstrap/ssh_host_ed25519_key'),
+    ).toMatchObject({ mode: 0o600 });
   });
 });

@@ -1,10 +1,10 @@
 import type { FileInfo } from '../../../src/contract/index.js';
 
-type Row = Omit<FileInfo, 'sha256'> & { sha256?: string };
+type Row = Omit<FileInfo, 'sha256'> & { sha256?: string | null };
 
 /** The bootstrap files with mode and owner; with hashes once they were read back from the image. */
 export function FilesTable({ caption, files }: { caption: string; files: Row[] }) {
-  const withHashes = files.some((file) => file.sha256);
+  const withHashes = files.some((file) => file.sha256 !== undefined);
   return (
     <table className="files-table">
       <caption>{caption}</caption>
@@ -28,7 +28,13 @@ export function FilesTable({ caption, files }: { caption: string; files: Row[] }
             </td>
             {withHashes && (
               <td>
-                <code title={file.sha256}>{file.sha256?.slice(0, 16)}…</code>
+                {file.sha256 ? (
+                  <code title={file.sha256}>{file.sha256.slice(0, 16)}…</code>
+                ) : (
+                  <span title="Not kept: with the SSID known it would let anyone test password guesses offline">
+                    not kept
+                  </span>
+                )}
               </td>
             )}
           </tr>

@@ -17,7 +17,7 @@ export function ProvisionPage({ page }: { page: PageEntry }) {
   const [doneHost, setDoneHost] = useState<HostProfile | null>(null);
 
   useEffect(() => {
-    if (step.kind !== 'running' || task?.state !== 'succeeded') return;
+    if (step.kind !== 'running' || task?.id !== step.taskId || task.state !== 'succeeded') return;
     const name = step.host.name;
     call(companion().hosts.list({}))
       .then((hosts) => {
@@ -25,7 +25,7 @@ export function ProvisionPage({ page }: { page: PageEntry }) {
         setStep({ kind: 'done', hostName: name, taskId: step.taskId });
       })
       .catch(() => undefined);
-  }, [step, task?.state]);
+  }, [step, task?.id, task?.state]);
 
   return (
     <section aria-labelledby="page-title" className="page">

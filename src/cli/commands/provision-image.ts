@@ -1,6 +1,11 @@
 import type { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
-import type { ProvisionRecord, ProvisionRequest } from '../../contract/index.js';
+import {
+  HostName,
+  type FileInfo,
+  type ProvisionRecord,
+  type ProvisionRequest,
+} from '../../contract/index.js';
 import { CliError } from '../cli-error.js';
 import { ExitCode } from '../exit-codes.js';
 import { wantsJson } from '../options.js';
@@ -53,6 +58,14 @@ export function registerProvisionImageCommand(program: Command, session: CliSess
     .option('--json', 'print {"image","sha256","hostKeyFingerprint","ageRecipient","files"} when done')
     .action(async (host: string, dest: string, options: ProvisionOptions, command: Command) => {
       const json = wantsJson(command);
+      const name = HostName.safeParse(host);
+      if (!name.success) {
+        throw new CliError(
+          `"${host}" is not a valid host name: ${name.error.issues[0]?.message}.`,
+          'Use the name of nixosConfigurations.<host> in your flake, e.g. pi-garage.',
+          ExitCode.usage,
+        );
+      }
       const request: ProvisionRequest = {
         host,
         dest,
@@ -76,27 +89,27 @@ export function registerProvisionImageCommand(program: Command, session: CliSess
       );
       const failure = taskFailure(task);
       if (failure) throw failure;
-      const profile = core.hosts.get(host);
-      const record = profile?.lastProvision;
-      if (!record) {
+      const outcome = core.provision.outcomeOf(task.id);
+      if (!outcome) {
         throw new CliError(
           'The task succeeded but left no provisioning record.',
           'Report this bug.',
           ExitCode.failed,
         );
       }
-      if (json) session.printJson(jsonResult(record));
-      else session.io.out(humanResult(record, core.provision.knownHostsFile));
+      if (json) session.printJson(jsonResult(outcome.record, outcome.files));
+      else session.io.out(humanResult(outcome.record, core.provision.knownHostsFile));
     });
 }
 
-export function jsonResult(record: ProvisionRecord) {
+/** The issue's --json contract; `files` carry every real digest (the saved record omits the Wi-Fi file's). */
+export function jsonResult(record: ProvisionRecord, files: FileInfo[]) {
   return {
     image: record.image,
     sha256: record.sha256,
     hostKeyFingerprint: record.hostKeyFingerprint,
     ageRecipient: record.ageRecipient,
-    files: record.files.map(({ path, mode, uid, gid, sha256 }) => ({ path, mode, uid, gid, sha256 })),
+    files: files.map(({ path, mode, uid, gid, sha256 }) => ({ path, mode, uid, gid, sha256 })),
   };
 }
 
