@@ -72,5 +72,20 @@ describe('the provisioning wizard', () => {
       wifiCountry: 'DE',
       pinnedHostKey: { fingerprint: shown },
     });
+
+    // Again for the same host: the wizard must follow the new run, not show the previous result.
+    await page.getByRole('button', { name: 'Provision another' }).click();
+    await page.getByRole('button', { name: 'Provision pi-garage', exact: true }).click();
+    await page.getByLabel('Source image', { exact: true }).fill(fixture.compressedPath!);
+    await page.getByLabel('Write the provisioned image to', { exact: true }).fill(join(out, 'second.img'));
+    await page.getByLabel('No Wi-Fi (Ethernet)').check();
+    await page.getByRole('button', { name: 'Check' }).click();
+    await page.getByTestId('plan-host-key').waitFor();
+    await page.getByRole('button', { name: 'Provision', exact: true }).last().click();
+    await expect.poll(() => fingerprint.innerText(), { timeout: 30_000 }).not.toBe(shown);
+    const second = await fingerprint.innerText();
+    expect(second).toMatch(/^SHA256:/);
+    expect(session().bridge.core.hosts.list()[0]?.pinnedHostKey?.fingerprint).toBe(second);
+    expect((await readdir(out)).sort()).toEqual(['pi-garage.img', 'second.img']);
   });
 });
