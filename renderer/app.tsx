@@ -4,6 +4,7 @@ import { ErrorNotice } from './components/error-notice.js';
 import { call, companion } from './lib/companion.js';
 import { useTasks } from './lib/use-tasks.js';
 import { DoctorPage } from './workflows/doctor/doctor-page.js';
+import { FlashPage } from './workflows/flash/flash-page.js';
 import { assertNever, pages, type PageEntry, type PageId } from './workflows/navigation.js';
 import { ComingPage } from './workflows/placeholder/coming-page.js';
 import { ProvisionPage } from './workflows/provision/provision-page.js';
@@ -71,15 +72,7 @@ function renderPage(page: PageEntry, settings: Settings | null, onSettings: (s: 
     case 'provision':
       return <ProvisionPage page={page} />;
     case 'flash':
-      return (
-        <ComingPage
-          page={page}
-          details={[
-            'List removable drives only, and never offer a system disk.',
-            'Write with progress, partition table last, then verify by reading the card back.',
-          ]}
-        />
-      );
+      return <FlashPage page={page} />;
     case 'first-boot':
       return (
         <ComingPage

@@ -3,6 +3,7 @@ import { createHandlers } from './api/handlers.js';
 import { createRouter, type Router } from './api/router.js';
 import { noDialogs, type Dialogs } from './dialogs/dialogs.js';
 import { EventHub } from './event-hub.js';
+import { FlashService } from './flash/flash-service.js';
 import { HostProfiles } from './provision/host-profiles.js';
 import { ProvisionService } from './provision/provision-service.js';
 import type { Keychain } from './secrets/keychain.js';
@@ -30,6 +31,7 @@ export interface Core {
   terminals: TerminalService;
   hosts: HostProfiles;
   provision: ProvisionService;
+  flash: FlashService;
   router: Router;
   dispose(): Promise<void>;
 }
@@ -47,6 +49,7 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
   const terminals = new TerminalService(events);
   const hosts = new HostProfiles(settings);
   const provision = new ProvisionService({ dataDir, tasks, hosts });
+  const flash = new FlashService({ tasks });
   const core = {
     dataDir,
     events,
@@ -56,6 +59,7 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
     terminals,
     hosts,
     provision,
+    flash,
     async dispose() {
       // Running tasks delete their temporary files (a half-made image holds secrets) before the process goes.
       await Promise.all([terminals.killAll(), tasks.cancelAll()]);

@@ -1,5 +1,6 @@
 import type { Dialogs } from '../dialogs/dialogs.js';
 import type { EventHub } from '../event-hub.js';
+import type { FlashService } from '../flash/flash-service.js';
 import { WHY_VAR_LIB } from '../provision/bootstrap-files.js';
 import type { HostProfiles } from '../provision/host-profiles.js';
 import { readNixosModule } from '../provision/nixos-module.js';
@@ -24,6 +25,7 @@ export interface HandlerDeps {
   terminals: TerminalService;
   hosts: HostProfiles;
   provision: ProvisionService;
+  flash: FlashService;
   dialogs: Dialogs;
 }
 
@@ -62,6 +64,8 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'provision.check': (request) => deps.provision.check(request),
     'provision.start': async (request) => ({ id: (await deps.provision.start(request)).id }),
     'provision.nixosModule': async () => ({ ...(await readNixosModule()), whyVarLib: WHY_VAR_LIB }),
+    'flash.drives': (request) => deps.flash.drives(request),
+    'flash.start': async (request) => ({ id: (await deps.flash.start(request)).id }),
     'dialog.pickPath': async (request) => ({ path: await deps.dialogs.pickPath(request) }),
   };
 }

@@ -1,6 +1,8 @@
 import { Command } from 'commander';
 import packageJson from '../../package.json' with { type: 'json' };
 import { registerDoctorCommand } from './commands/doctor.js';
+import { registerDrivesCommand } from './commands/drives.js';
+import { registerFlashCommand } from './commands/flash.js';
 import { registerKeychainCommand } from './commands/keychain.js';
 import { registerProvisionImageCommand } from './commands/provision-image.js';
 import { registerSelfTestCommand } from './commands/self-test.js';
@@ -41,9 +43,11 @@ export function createProgram(io: CliIo): { program: Command; session: CliSessio
   registerDoctorCommand(program, session);
   registerTasksCommand(program, session);
   registerProvisionImageCommand(program, session);
+  registerFlashCommand(program, session);
   registerSelfTestCommand(program, session);
   registerKeychainCommand(program, session);
   registerSettingsCommand(program, session);
+  registerDrivesCommand(program, session);
   return { program, session };
 }
 

@@ -12,6 +12,7 @@ import {
 } from './schemas.js';
 import { HostName, HostProfile, HostProfileInput } from './hosts.js';
 import { ProvisionPlan, ProvisionRequest } from './provision.js';
+import { DriveChoice, FlashRequest } from './flash.js';
 
 const Empty = z.object({}).strict();
 const Ok = z.object({ ok: z.literal(true) });
@@ -74,6 +75,13 @@ export const channels = {
     request: Empty,
     response: z.object({ path: z.string(), text: z.string(), whyVarLib: z.string() }),
   },
+  'flash.drives': {
+    request: z
+      .object({ showAllDrives: z.boolean().optional(), image: z.string().min(1).optional() })
+      .strict(),
+    response: z.array(DriveChoice),
+  },
+  'flash.start': { request: FlashRequest, response: z.object({ id: TaskId }) },
   'dialog.pickPath': {
     request: z
       .object({

@@ -4,3 +4,4 @@ export * from './events.js';
 export * from './companion-api.js';
 export * from './hosts.js';
 export * from './provision.js';
+export * from './flash.js';

@@ -1,0 +1,172 @@
+import { useEffect, useState } from 'react';
+import type { DriveChoice, ErrorInfo } from '../../../src/contract/index.js';
+import { ErrorNotice } from '../../components/error-notice.js';
+import { PathField } from '../../components/path-field.js';
+import { TaskProgressBar } from '../../components/task-progress.js';
+import { call, companion, errorInfo } from '../../lib/companion.js';
+import { formatBytes } from '../../lib/format.js';
+import { useTask } from '../../lib/use-task.js';
+import { assertNever, type PageEntry } from '../navigation.js';
+import { DriveList } from './drive-list.js';
+
+type Step =
+  { kind: 'choose' } | { kind: 'confirm'; choice: DriveChoice } | { kind: 'running'; taskId: string };
+
+const REFRESH_MS = 2000;
+
+/** Flash: image → drive (with the policy's verdicts, live) → confirm → write and verify. */
+export function FlashPage({ page }: { page: PageEntry }) {
+  const [image, setImage] = useState('');
+  const [showAll, setShowAll] = useState(false);
+  const [verify, setVerify] = useState(true);
+  const [choices, setChoices] = useState<DriveChoice[]>([]);
+  const [selected, setSelected] = useState<string | null>(null);
+  const [confirmed, setConfirmed] = useState(false);
+  const [step, setStep] = useState<Step>({ kind: 'choose' });
+  const [error, setError] = useState<ErrorInfo | null>(null);
+  const task = useTask(step.kind === 'running' ? step.taskId : null);
+
+  // Live refresh: a card inserted or removed shows up within two seconds.
+  useEffect(() => {
+    if (step.kind !== 'choose') return;
+    let live = true;
+    const load = () =>
+      call(
+        companion().flash.drives({
+          showAllDrives: showAll,
+          ...(image.trim() ? { image: image.trim() } : {}),
+        }),
+      )
+        .then((list) => live && setChoices(list))
+        .catch((e: unknown) => live && setError(errorInfo(e)));
+    load();
+    const timer = setInterval(load, REFRESH_MS);
+    return () => {
+      live = false;
+      clearInterval(timer);
+    };
+  }, [showAll, image, step.kind]);
+
+  const start = (choice: DriveChoice) => {
+    call(
+      companion().flash.start({
+        image: image.trim(),
+        device: choice.drive.device,
+        verify,
+        showAllDrives: showAll,
+        confirmed,
+      }),
+    )
+      .then(({ id }) => setStep({ kind: 'running', taskId: id }))
+      .catch((e: unknown) => setError(errorInfo(e)));
+  };
+
+  return (
+    <section aria-labelledby="page-title" className="page">
+      <h1 id="page-title">{page.label}</h1>
+      <p className="page-summary">{page.summary}</p>
+      {error && <ErrorNotice error={error} onDismiss={() => setError(null)} />}
+      {renderStep()}
+    </section>
+  );
+
+  function renderStep() {
+    switch (step.kind) {
+      case 'choose': {
+        const choice = choices.find((c) => c.drive.device === selected && c.verdict.writable);
+        return (
+          <div className="wizard-step">
+            <PathField
+              label="Image to flash"
+              purpose="open-file"
+              value={image}
+              onChange={setImage}
+              filters={[{ name: 'Disk images', extensions: ['img', 'zst', 'xz', 'gz'] }]}
+            />
+            <fieldset>
+              <legend>Drive</legend>
+              <DriveList choices={choices} selected={selected} onSelect={setSelected} />
+              <label className="check">
+                <input type="checkbox" checked={showAll} onChange={(e) => setShowAll(e.target.checked)} />
+                Show all drives (internal disks need an explicit confirmation; system disks are never offered)
+              </label>
+              <label className="check">
+                <input type="checkbox" checked={verify} onChange={(e) => setVerify(e.target.checked)} />
+                Verify by reading the card back (recommended)
+              </label>
+            </fieldset>
+            <div className="wizard-actions">
+              <button
+                type="button"
+                disabled={!choice || !image.trim()}
+                onClick={() => choice && (setConfirmed(false), setStep({ kind: 'confirm', choice }))}
+              >
+                Next
+              </button>
+            </div>
+          </div>
+        );
+      }
+      case 'confirm': {
+        const { drive, verdict } = step.choice;
+        return (
+          <div className="wizard-step">
+            <p className="notice notice-warning" role="status">
+              Everything on <strong>{drive.model ?? drive.name}</strong> ({formatBytes(drive.sizeBytes)},{' '}
+              {drive.device}) will be erased and replaced by <code>{image}</code>.
+            </p>
+            {verdict.needsConfirmation && (
+              <label className="check">
+                <input type="checkbox" checked={confirmed} onChange={(e) => setConfirmed(e.target.checked)} />
+                Yes, erase {verdict.confirmationText}
+              </label>
+            )}
+            <div className="wizard-actions">
+              <button type="button" className="button-quiet" onClick={() => setStep({ kind: 'choose' })}>
+                Back
+              </button>
+              <button
+                type="button"
+                disabled={verdict.needsConfirmation && !confirmed}
+                onClick={() => start(step.choice)}
+              >
+                Flash
+              </button>
+            </div>
+          </div>
+        );
+      }
+      case 'running':
+        return (
+          <div className="wizard-step" data-state={task?.state}>
+            {task?.state === 'running' && (
+              <>
+                <TaskProgressBar task={task} />
+                <button type="button" onClick={() => void companion().tasks.cancel({ id: task.id })}>
+                  Cancel (the card will need flashing again)
+                </button>
+              </>
+            )}
+            {task?.state === 'failed' && task.error && <ErrorNotice error={task.error} />}
+            {task && task.state !== 'running' && task.outcome && (
+              <p
+                className={`notice ${task.state === 'succeeded' ? 'notice-info' : 'notice-warning'}`}
+                role="status"
+              >
+                {task.outcome}
+              </p>
+            )}
+            {task && task.state !== 'running' && (
+              <div className="wizard-actions">
+                <button type="button" onClick={() => setStep({ kind: 'choose' })}>
+                  Flash another
+                </button>
+              </div>
+            )}
+          </div>
+        );
+      default:
+        return assertNever(step);
+    }
+  }
+}

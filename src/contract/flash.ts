@@ -1,0 +1,62 @@
+import { z } from 'zod';
+
+/** How a drive is attached; the safety policy keys off it. */
+export const DriveBus = z.enum(['usb', 'sd', 'mmc', 'nvme', 'sata', 'scsi', 'loop', 'virtual', 'unknown']);
+
+/** A whole block device as the app sees it on any platform: what `lsblk` and `diskutil` agree on. */
+export const Drive = z.object({
+  /** /dev/sdb, /dev/mmcblk0, /dev/disk4 */
+  device: z.string(),
+  /** macOS /dev/rdisk4 (unbuffered, many times faster to write); elsewhere the same as `device`. */
+  rawDevice: z.string(),
+  name: z.string(),
+  sizeBytes: z.number(),
+  model: z.string().nullable(),
+  vendor: z.string().nullable(),
+  serial: z.string().nullable(),
+  bus: DriveBus,
+  removable: z.boolean(),
+  readOnly: z.boolean(),
+  /** Mountpoints of the disk and all its partitions (LUKS/LVM inside folded in); swap shows as 'swap'. */
+  mountpoints: z.array(z.string()),
+  partitions: z.array(
+    z.object({
+      device: z.string(),
+      sizeBytes: z.number(),
+      label: z.string().nullable(),
+      fsType: z.string().nullable(),
+      mountpoints: z.array(z.string()),
+    }),
+  ),
+});
+export type Drive = z.infer<typeof Drive>;
+export type DriveBus = z.infer<typeof DriveBus>;
+
+/** The safety policy's answer for one drive; the UI only shows it. */
+export const DriveVerdict = z.object({
+  device: z.string(),
+  offered: z.boolean(),
+  writable: z.boolean(),
+  needsConfirmation: z.boolean(),
+  confirmationText: z.string().nullable(),
+  reasons: z.array(
+    z.object({ code: z.string(), severity: z.enum(['refuse', 'hide', 'warn']), message: z.string() }),
+  ),
+});
+export type DriveVerdict = z.infer<typeof DriveVerdict>;
+
+export const DriveChoice = z.object({ drive: Drive, verdict: DriveVerdict });
+export type DriveChoice = z.infer<typeof DriveChoice>;
+
+export const FlashRequest = z
+  .object({
+    image: z.string().min(1, 'choose an image to flash'),
+    device: z.string().min(1, 'choose a drive'),
+    verify: z.boolean().optional(),
+    /** Offer internal and loop drives too (each then needs confirming). */
+    showAllDrives: z.boolean().optional(),
+    /** The user confirmed this drive by its model and size. */
+    confirmed: z.boolean().optional(),
+  })
+  .strict();
+export type FlashRequest = z.infer<typeof FlashRequest>;

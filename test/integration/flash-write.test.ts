@@ -1,0 +1,205 @@
+// Flashing onto real block devices: loop devices over sparse files (needs root). Only loop devices this file
+// created are touched, and each is detached after its test.
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtemp, open, rm, truncate, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { CancelledError, CompanionError } from '../../src/errors.js';
+import { type FlashProgress, writeImageToDevice } from '../../src/flash/write/write-image-to-device.js';
+import { buildSdImage, type Compression, type SdImageFixture } from '../fixtures/sd-image.js';
+
+const MIB = 1024 * 1024;
+let dir = '';
+let counter = 0;
+const attached: string[] = [];
+
+/** A new zeroed loop device of `bytes`. */
+async function loopDevice(bytes: number): Promise<string> {
+  const backing = path.join(dir, `card-${++counter}.img`);
+  await writeFile(backing, '');
+  await truncate(backing, bytes);
+  const device = execFileSync('losetup', ['--find', '--show', backing], { encoding: 'utf8' }).trim();
+  attached.push(device);
+  return device;
+}
+
+async function readDevice(device: string, offset: number, length: number): Promise<Buffer> {
+  const handle = await open(device, 'r');
+  try {
+    const buffer = Buffer.alloc(length);
+    await handle.read(buffer, 0, length, offset);
+    return buffer;
+  } finally {
+    await handle.close();
+  }
+}
+
+async function sha256OfDevice(device: string, bytes: number): Promise<string> {
+  const hash = createHash('sha256');
+  for (let at = 0; at < bytes; at += 8 * MIB)
+    hash.update(await readDevice(device, at, Math.min(8 * MIB, bytes - at)));
+  return hash.digest('hex');
+}
+
+const firstMiBIsBlank = async (device: string) => (await readDevice(device, 0, MIB)).every((b) => b === 0);
+
+async function rejection(promise: Promise<unknown>): Promise<CompanionError> {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(CompanionError);
+  return error as CompanionError;
+}
+
+const fixtures = new Map<string, SdImageFixture>();
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'flash-write-'));
+  fixtures.set('raw', await buildSdImage(path.join(dir, 'raw')));
+  for (const format of ['zstd', 'xz', 'gzip'] as Compression[]) {
+    fixtures.set(format, await buildSdImage(path.join(dir, format), { compress: format }));
+  }
+  fixtures.set('corrupt', await buildSdImage(path.join(dir, 'corrupt'), { corrupt: 'zstd' }));
+  fixtures.set(
+    'truncated',
+    await buildSdImage(path.join(dir, 'truncated'), { compress: 'zstd', padMiB: 4, truncateBy: MIB }),
+  );
+  // Random padding costs real decompression time, so a cancel lands mid-write.
+  fixtures.set('big', await buildSdImage(path.join(dir, 'big'), { compress: 'zstd', padMiB: 384 }));
+}, 300_000);
+
+afterEach(() => {
+  while (attached.length) execFileSync('losetup', ['-d', attached.pop()!]);
+});
+
+afterAll(async () => {
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+const fixture = (name: string) => fixtures.get(name)!;
+const sourceOf = (f: SdImageFixture) => f.compressedPath ?? f.path;
+
+describe('writeImageToDevice', () => {
+  it.each(['raw', 'zstd', 'xz', 'gzip'])(
+    'flashes a %s image byte-identical and verifies it',
+    async (name) => {
+      const f = fixture(name);
+      const device = await loopDevice(f.imageSize + 16 * MIB);
+      const progress: FlashProgress[] = [];
+      const lines: string[] = [];
+      const result = await writeImageToDevice({
+        source: sourceOf(f),
+        device,
+        onProgress: (p) => progress.push(p),
+        log: (line) => lines.push(line),
+      });
+      expect(result).toMatchObject({ bytesWritten: f.imageSize, sourceSha256: f.sha256, verified: true });
+      expect(await sha256OfDevice(device, f.imageSize)).toBe(f.sha256);
+      expect(progress.at(-1)).toEqual({
+        phase: 'verifying',
+        done: f.imageSize,
+        total: name === 'gzip' ? null : f.imageSize,
+        unit: 'bytes',
+      });
+      expect(progress.some((p) => p.phase === 'writing' && p.done === f.imageSize)).toBe(true);
+      expect(lines.join('\n')).toMatch(/MB\/s[\s\S]*SHA-256[\s\S]*Verified .*match/);
+    },
+  );
+
+  it('refuses an image larger than the device before writing anything', async () => {
+    const f = fixture('zstd');
+    const device = await loopDevice(32 * MIB);
+    const error = await rejection(writeImageToDevice({ source: sourceOf(f), device }));
+    expect(error.code).toBe('flash-device-too-small');
+    expect(error.message).toContain(String(f.imageSize));
+    expect(error.message).toContain(String(32 * MIB));
+    expect(await sha256OfDevice(device, 32 * MIB)).toBe(
+      createHash('sha256')
+        .update(Buffer.alloc(32 * MIB))
+        .digest('hex'),
+    );
+  });
+
+  it('fails at the end of the device when the size was unknown (gzip), without a partition table', async () => {
+    const device = await loopDevice(32 * MIB);
+    const error = await rejection(writeImageToDevice({ source: sourceOf(fixture('gzip')), device }));
+    expect(error.code).toBe('flash-device-too-small');
+    expect(error.message).toMatch(/unusable until it is flashed again/);
+    expect(await firstMiBIsBlank(device)).toBe(true);
+  });
+
+  it.each([
+    ['corrupt', 'image-corrupt'],
+    ['truncated', 'image-truncated'],
+  ])('a %s source fails with %s and the offset, and the first MiB stays unwritten', async (name, code) => {
+    const f = fixture(name);
+    const device = await loopDevice(f.imageSize + 16 * MIB);
+    const error = await rejection(writeImageToDevice({ source: sourceOf(f), device }));
+    expect(error.code).toBe(code);
+    expect(error.message).toMatch(/had been decompressed/);
+    expect(error.message).toMatch(/unusable until it is flashed again/);
+    expect(await firstMiBIsBlank(device)).toBe(true);
+    expect((await readDevice(device, 510, 2)).equals(Buffer.from([0x55, 0xaa]))).toBe(false);
+  });
+
+  it('verification names the first byte that differs on the card', async () => {
+    const f = fixture('zstd');
+    const device = await loopDevice(f.imageSize + 16 * MIB);
+    const offset = 5 * MIB + 123;
+    const error = await rejection(
+      writeImageToDevice({
+        source: sourceOf(f),
+        device,
+        afterWrite: async () => {
+          const handle = await open(device, 'r+');
+          const [byte] = await readDevice(device, offset, 1);
+          await handle.write(Buffer.from([(byte ?? 0) ^ 0xff]), 0, 1, offset);
+          await handle.sync();
+          await handle.close();
+        },
+      }),
+    );
+    expect(error.code).toBe('flash-verify-failed');
+    expect(error.message).toContain(`byte ${offset}`);
+  });
+
+  it('cancel stops within a second, says the card is unusable and leaves no partition table', async () => {
+    const f = fixture('big');
+    const device = await loopDevice(f.imageSize + 16 * MIB);
+    const controller = new AbortController();
+    let abortedAt = 0;
+    const run = writeImageToDevice({
+      source: sourceOf(f),
+      device,
+      signal: controller.signal,
+      onProgress: (p) => {
+        if (!abortedAt && p.phase === 'writing' && p.done > 64 * MIB) {
+          abortedAt = performance.now();
+          controller.abort();
+        }
+      },
+    });
+    const error = await rejection(run);
+    expect(error).toBeInstanceOf(CancelledError);
+    expect(performance.now() - abortedAt).toBeLessThan(1000);
+    expect(error.message).toMatch(/unusable until it is flashed again/);
+    expect(await firstMiBIsBlank(device)).toBe(true);
+  });
+
+  it('refuses a device someone else holds exclusively (as a mount does)', async () => {
+    const f = fixture('raw');
+    const device = await loopDevice(f.imageSize + 16 * MIB);
+    const { constants } = await import('node:fs');
+    const holder = await open(device, constants.O_RDONLY | constants.O_EXCL);
+    try {
+      const error = await rejection(writeImageToDevice({ source: sourceOf(f), device }));
+      expect(error.code).toBe('flash-device-busy');
+      expect(error.hint).toMatch(/Unmount/);
+    } finally {
+      await holder.close();
+    }
+  });
+});
