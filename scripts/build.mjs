@@ -42,7 +42,15 @@ await Promise.all([
     external: nativeOrElectron,
     banner: { js: `#!/usr/bin/env node\n${importMetaUrl.banner.js}` },
   }),
+  // The privileged flash writer: run as root by resources/bin/companion-flash-writer, outside the asar.
+  esbuild({
+    ...common,
+    ...importMetaUrl,
+    entryPoints: ['src/flash/elevate/privileged-writer-main.ts'],
+    outfile: 'dist/helper/companion-flash-writer.cjs',
+    // Nothing external: it runs outside the asar with no node_modules beside it.
+  }),
   viteBuild({ configFile: 'vite.config.ts', logLevel: 'warn' }),
 ]);
 await chmod('dist/cli/companion.cjs', 0o755);
-console.log('built dist/main, dist/cli, dist/renderer');
+console.log('built dist/main, dist/cli, dist/helper, dist/renderer');

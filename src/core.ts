@@ -49,7 +49,7 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
   const terminals = new TerminalService(events);
   const hosts = new HostProfiles(settings);
   const provision = new ProvisionService({ dataDir, tasks, hosts });
-  const flash = new FlashService({ tasks });
+  const flash = new FlashService({ tasks, hosts });
   const core = {
     dataDir,
     events,

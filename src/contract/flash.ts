@@ -57,6 +57,8 @@ export const FlashRequest = z
     showAllDrives: z.boolean().optional(),
     /** The user confirmed this drive by its model and size. */
     confirmed: z.boolean().optional(),
+    /** Eject (power off) the card after a successful flash; default true. */
+    eject: z.boolean().optional(),
   })
   .strict();
 export type FlashRequest = z.infer<typeof FlashRequest>;

@@ -2,12 +2,16 @@ import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { DriveChoice, FlashRequest } from '../contract/index.js';
 import { sniffImageFormat } from '../image/image-format.js';
-import type { TaskManager } from '../tasks/task-manager.js';
+import type { HostProfiles } from '../provision/host-profiles.js';
+import type { TaskContext, TaskManager } from '../tasks/task-manager.js';
+import { checkBootstrapFilesOnCard, findProvisionFor } from './after/check-bootstrap-files.js';
+import { ejectDrive } from './after/eject-drive.js';
 import { assessDrive, describeVerdict } from './drives/drive-safety.js';
 import { listDrives } from './drives/list-drives.js';
 import { findSourceDevice } from './drives/source-device.js';
 import { FlashError } from './flash-errors.js';
-import { writeImageToDevice } from './write/write-image-to-device.js';
+import { unmountDrive } from './prepare/unmount-drive.js';
+import { runPrivilegedWriter } from './elevate/run-privileged-writer.js';
 
 export interface FlashResult {
   device: string;
@@ -23,7 +27,7 @@ export interface FlashResult {
 export class FlashService {
   private readonly results = new Map<string, FlashResult>();
 
-  constructor(private readonly deps: { tasks: TaskManager }) {}
+  constructor(private readonly deps: { tasks: TaskManager; hosts: Pick<HostProfiles, 'list'> }) {}
 
   async drives(request: { showAllDrives?: boolean; image?: string }): Promise<DriveChoice[]> {
     const source = request.image ? await this.describeSource(request.image).catch(() => null) : null;
@@ -72,21 +76,72 @@ export class FlashService {
         `Drive ${drive.device}: ${drive.vendor ?? ''} ${drive.model ?? drive.name}, ${drive.sizeBytes} bytes, ${drive.bus}`,
       );
       ctx.log(`Image ${source.path} (${source.format})`);
-      const result = await writeImageToDevice({
+      await unmountDrive(drive, { log: (line) => ctx.log(line), signal: ctx.signal });
+      // The app never writes a disk itself: the privileged writer (pkexec, or directly when already root) re-checks
+      // the drive with the same policy and streams progress back over its stdout.
+      const result = await runPrivilegedWriter({
         source: source.path,
         device: drive.rawDevice,
         signal: ctx.signal,
         verify: request.verify ?? true,
+        allowNonRemovable: verdict.needsConfirmation && (request.confirmed ?? false),
         onProgress: (progress) => ctx.progress({ ...progress, unit: 'bytes' }),
         log: (line) => ctx.log(line),
       });
       this.results.set(ctx.taskId, { device: drive.device, image: source.path, ...result });
-      ctx.setOutcome(
+      const done = [
         `${drive.device} holds the image (${result.bytesWritten} bytes, sha256 ${result.sourceSha256})` +
-          (result.verified ? ', verified by reading it back.' : '; verification was skipped.'),
-      );
+          (result.verified ? ', verified by reading it back' : '; verification was skipped'),
+      ];
+      ctx.setOutcome(`${done[0]}.`);
+      done.push(await this.recheckBootstrapFiles(drive.device, source.path, result, ctx));
+      if (request.eject ?? true) {
+        const ejected = await ejectDrive(drive, { log: (line, level) => ctx.log(line, level) });
+        done.push(ejected ? 'ejected — you can remove the card' : 'not ejected: eject it before removing it');
+      } else done.push('left attached (eject was turned off)');
+      ctx.setOutcome(`${done.filter(Boolean).join('; ')}.`);
       return result;
     });
+  }
+
+  /**
+   * When the flashed image is a host's provisioned one, re-reads its bootstrap files from the card. A mismatch fails
+   * the task; a card this user cannot read is only a warning (first boot checks the pinned key anyway). Returns the
+   * outcome clause, '' when there was nothing to check.
+   */
+  private async recheckBootstrapFiles(
+    device: string,
+    imagePath: string,
+    result: { sourceSha256: string; verified: boolean },
+    ctx: TaskContext,
+  ): Promise<string> {
+    const match = findProvisionFor(this.deps.hosts.list(), { imagePath, sourceSha256: result.sourceSha256 });
+    if (!match) {
+      ctx.log('The image is not one this app provisioned: no bootstrap files to re-check.');
+      return '';
+    }
+    if (!result.verified) {
+      ctx.log(`Bootstrap files of ${match.host} not re-checked: verification was turned off.`, 'warn');
+      return 'bootstrap files not re-checked';
+    }
+    ctx.log(`Re-checking the bootstrap files of ${match.host} on the card…`);
+    try {
+      const files = await checkBootstrapFilesOnCard({ device, record: match.record, signal: ctx.signal });
+      for (const f of files)
+        ctx.log(`  ${f.path}: mode 0${f.mode.toString(8)}, owner ${f.uid}:${f.gid}, as provisioned`);
+      ctx.log(`Bootstrap files re-checked on the card (${files.length} files).`);
+      return `bootstrap files re-checked (${files.length} files)`;
+    } catch (error) {
+      if (!(error instanceof FlashError) || error.code !== 'flash-bootstrap-unreadable') {
+        if (error instanceof FlashError && error.code === 'flash-bootstrap-mismatch')
+          ctx.setOutcome(
+            `${device} holds an image whose bootstrap files are not as provisioned: do not boot it.`,
+          );
+        throw error;
+      }
+      ctx.log(`${error.message} ${error.hint}`, 'warn');
+      return 'bootstrap files not re-checked (card not readable)';
+    }
   }
 
   /** What a finished flash in this process wrote, for the CLI's --json. */

@@ -1,0 +1,138 @@
+import { CancelledError, CompanionError } from '../../errors.js';
+import { FlashError } from '../flash-errors.js';
+import type { WriterEvent, WriterRequest, WriterResult } from './writer-protocol.js';
+
+/** How the writer gets started: always an argv list, never a shell line built from input. */
+export interface WriterLaunch {
+  file: string;
+  args: string[];
+  via: 'direct' | 'pkexec' | 'osascript';
+  /** macOS: the app-made pipes the protocol runs over instead of stdin/stdout. */
+  pipes: { in: string; out: string } | null;
+}
+
+export interface WriterLaunchContext {
+  platform: NodeJS.Platform;
+  isRoot: boolean;
+  /** This process is Electron, whose binary cannot act as Node (RunAsNode fuse off). */
+  inElectron: boolean;
+  execPath: string;
+  /** The bundled writer, dist/helper/companion-flash-writer.cjs (or its packaged copy). */
+  helperScript: string;
+  /** resources/bin/companion-flash-writer: the fixed path polkit's policy names. */
+  launcher: string;
+  /** Where pkexec is, or null when it is not installed. */
+  pkexec: string | null;
+  /** macOS: a private (0700) folder holding the `in` and `out` pipes. */
+  pipeDir: string | null;
+}
+
+export const OSASCRIPT = '/usr/bin/osascript';
+export const PKEXEC_CANDIDATES = ['/usr/bin/pkexec', '/run/wrappers/bin/pkexec', '/bin/pkexec'];
+
+/** Decides what to spawn; pure, so the argv is unit-tested for every platform. */
+export function planWriterLaunch(ctx: WriterLaunchContext): WriterLaunch {
+  if (ctx.platform !== 'linux' && ctx.platform !== 'darwin') {
+    throw new FlashError(
+      'unsupported-platform',
+      `Flashing is not supported on ${ctx.platform}.`,
+      'Flash from Linux or macOS.',
+    );
+  }
+  if (ctx.isRoot) {
+    // Already root (CI, tests, `sudo companion`): nothing to elevate. Electron's binary is no Node, so it takes the launcher.
+    return ctx.inElectron
+      ? { file: ctx.launcher, args: [], via: 'direct', pipes: null }
+      : { file: ctx.execPath, args: [ctx.helperScript], via: 'direct', pipes: null };
+  }
+  if (ctx.platform === 'linux') {
+    if (!ctx.pkexec) throw elevationUnavailable(ctx.launcher, 'pkexec (polkit) is not installed');
+    // --disable-internal-agent: without a desktop agent, fail (127) rather than prompt on the app's terminal.
+    return { file: ctx.pkexec, args: ['--disable-internal-agent', ctx.launcher], via: 'pkexec', pipes: null };
+  }
+  if (!ctx.pipeDir) throw new Error('planWriterLaunch: macOS needs a pipe folder');
+  const pipes = { in: `${ctx.pipeDir}/in`, out: `${ctx.pipeDir}/out` };
+  const command = [ctx.launcher, '--in', pipes.in, '--out', pipes.out].map(shellQuote).join(' ');
+  const script =
+    `do shell script ${appleScriptString(command)} with prompt ` +
+    `${appleScriptString('Pi & Backup Companion needs your password to write an image to an SD card.')} ` +
+    'with administrator privileges';
+  return { file: OSASCRIPT, args: ['-e', script], via: 'osascript', pipes };
+}
+
+/** POSIX shell single quoting: the only quoting `do shell script` needs, and safe for any byte but NUL. */
+export function shellQuote(value: string): string {
+  return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+/** An AppleScript string literal. */
+export function appleScriptString(value: string): string {
+  return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+}
+
+/** The exact command that does the same write from a terminal, for when the app cannot ask for the password. */
+export function sudoCommand(launcher: string, request: WriterRequest): string {
+  return `echo ${shellQuote(JSON.stringify(request))} | sudo ${shellQuote(launcher)}`;
+}
+
+export function elevationUnavailable(launcher: string, why: string, request?: WriterRequest): FlashError {
+  const command = request ? sudoCommand(launcher, request) : `sudo ${shellQuote(launcher)}`;
+  return new FlashError(
+    'flash-elevation-unavailable',
+    `The app could not ask for administrator rights to write the card: ${why}. Nothing was written.`,
+    `Log in to a desktop session with a polkit authentication agent running and try again, or run this in a terminal instead: ${command}`,
+  );
+}
+
+export interface WriterExit {
+  via: WriterLaunch['via'];
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stderr: string;
+  /** The writer's final line, when it got to say one. */
+  outcome: Extract<WriterEvent, { done: unknown } | { error: unknown }> | null;
+  cancelRequested: boolean;
+  launcher: string;
+  request: WriterRequest;
+}
+
+/**
+ * Turns how the writer ended into a result or a typed error. pkexec: 126 = the dialog was dismissed, 127 = not
+ * authorized or no agent (man pkexec, "RETURN VALUE"); osascript: error -128 = the user pressed Cancel.
+ * The writer itself only ever exits 0 or 1 (3 from the launcher), so those codes are pkexec's own.
+ */
+export function interpretWriterExit(exit: WriterExit): WriterResult {
+  const { outcome } = exit;
+  if (outcome && 'done' in outcome && exit.code === 0) return outcome.done;
+  if (outcome && 'error' in outcome) {
+    const { code, message, hint } = outcome.error;
+    if (code === 'cancelled') throw new CancelledError(message, hint);
+    throw new CompanionError(code, message, hint);
+  }
+  if (exit.cancelRequested) throw new CancelledError('The flash was cancelled.');
+  if (exit.via === 'pkexec' && exit.code === 126)
+    throw new CancelledError('The password prompt was cancelled; nothing was written.');
+  if (exit.via === 'pkexec' && exit.code === 127) {
+    if (/not authorized/i.test(exit.stderr)) {
+      throw new FlashError(
+        'flash-elevation-denied',
+        'The password was not accepted, or your account may not administer this computer. Nothing was written.',
+        `Try again and check the password; otherwise ask an administrator to run: ${sudoCommand(exit.launcher, exit.request)}`,
+      );
+    }
+    const why = /no authentication agent/i.test(exit.stderr)
+      ? 'no polkit authentication agent is running'
+      : `pkexec failed (${lastLine(exit.stderr) || 'exit 127'})`;
+    throw elevationUnavailable(exit.launcher, why, exit.request);
+  }
+  if (exit.via === 'osascript' && /\(-128\)/.test(exit.stderr))
+    throw new CancelledError('The password prompt was cancelled; nothing was written.');
+  const how = exit.signal ? `was killed (${exit.signal})` : `exited with code ${exit.code}`;
+  throw new FlashError(
+    'flash-writer-crashed',
+    `The privileged writer ${how} without a result${exit.stderr ? `: ${lastLine(exit.stderr)}` : ''}. The card may be unusable until it is flashed again.`,
+    'Flash again; if it keeps happening, report it with the task log.',
+  );
+}
+
+const lastLine = (text: string) => text.trim().split('\n').at(-1)?.trim() ?? '';

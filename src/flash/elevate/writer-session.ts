@@ -1,0 +1,116 @@
+import { stat } from 'node:fs/promises';
+import type { Readable, Writable } from 'node:stream';
+import { CancelledError, describeError } from '../../errors.js';
+import { FlashError } from '../flash-errors.js';
+import { writeImageToDevice } from '../write/write-image-to-device.js';
+import { readLines } from './line-stream.js';
+import { openSourceAsUser } from './checked-source.js';
+import { assertDeviceAllowed, findInvokingUser } from './writer-guards.js';
+import {
+  decodeControl,
+  decodeRequest,
+  encodeLine,
+  type WriterEvent,
+  type WriterRequest,
+  WriterProtocolError,
+} from './writer-protocol.js';
+
+export interface WriterSessionIo {
+  input: Readable;
+  output: Writable;
+  env: NodeJS.ProcessEnv;
+  /** macOS: the app-made pipe the request came through, whose owner is the invoking user. */
+  inputPath: string | null;
+}
+
+/** How long the app has to send its request before the writer gives up (a stuck or foreign caller). */
+const REQUEST_TIMEOUT_MS = 30_000;
+
+/**
+ * One privileged write, start to finish: read the request, check it again as root, write, report. Resolves with the
+ * process exit code (0 written, 1 failed or cancelled); every outcome is also one final done/error line.
+ */
+export async function runWriterSession(io: WriterSessionIo): Promise<number> {
+  const emit = (event: WriterEvent) =>
+    new Promise<void>((resolve) => io.output.write(encodeLine(event), () => resolve()));
+  const abort = new AbortController();
+  let request: WriterRequest | null = null;
+  const gotRequest = new Promise<WriterRequest>((resolve, reject) => {
+    const timer = setTimeout(() => fail(new WriterProtocolError('no request arrived')), REQUEST_TIMEOUT_MS);
+    const fail = (error: unknown) => {
+      clearTimeout(timer);
+      abort.abort();
+      reject(error);
+    };
+    readLines(io.input, {
+      onLine: (line) => {
+        if (request === null) {
+          try {
+            request = decodeRequest(line);
+            clearTimeout(timer);
+            resolve(request);
+          } catch (error) {
+            fail(error);
+          }
+          return;
+        }
+        // Anything after the request but a valid cancel is treated as one too: stopping is always safe.
+        try {
+          decodeControl(line);
+        } catch {
+          /* still a reason to stop */
+        }
+        abort.abort();
+      },
+      onError: fail,
+      // EOF: the app quit or was killed; nobody is left to want the card, so stop.
+      onEnd: () => (request === null ? fail(new CancelledError('No request arrived.')) : abort.abort()),
+    });
+  });
+  try {
+    const { source, device, verify, allowNonRemovable } = await gotRequest;
+    const checked = await checkRequest(source, device, io, allowNonRemovable ?? false);
+    try {
+      await emit({
+        log: `Writing ${checked.realPath} to ${device} as root (checked by the writer itself; source ${checked.pinned})`,
+      });
+      const result = await writeImageToDevice({
+        source: checked.path,
+        device,
+        verify,
+        signal: abort.signal,
+        onProgress: ({ phase, done, total }) => void emit({ progress: { phase, done, total } }),
+        log: (line) => void emit({ log: line }),
+      });
+      await emit({ done: result });
+      return 0;
+    } finally {
+      await checked.close();
+    }
+  } catch (error) {
+    await emit({ error: describeError(error) });
+    return 1;
+  }
+}
+
+async function checkRequest(source: string, device: string, io: WriterSessionIo, allowNonRemovable: boolean) {
+  const info = await stat(device).catch(() => null);
+  // macOS writes through /dev/rdiskN, a character device; everywhere else it must be a block device.
+  const isDisk = info?.isBlockDevice() || (process.platform === 'darwin' && info?.isCharacterDevice());
+  if (!isDisk) {
+    throw new FlashError(
+      'flash-device-unknown',
+      `${device} is not a disk device; nothing was written.`,
+      'Pick the card again from the list.',
+    );
+  }
+  const user = await findInvokingUser(io.env, io.inputPath);
+  const checked = await openSourceAsUser(source, user);
+  try {
+    await assertDeviceAllowed(device, checked.realPath, null, allowNonRemovable);
+    return checked;
+  } catch (error) {
+    await checked.close();
+    throw error;
+  }
+}

@@ -1,0 +1,175 @@
+// The privileged writer end to end, as root (so no pkexec): the app side spawns the bundled helper, which re-checks
+// the device itself. Only loop devices this file created are written, and each is detached after its test.
+import { execFileSync, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { chmod, mkdtemp, open, rm, truncate, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { CancelledError, CompanionError } from '../../src/errors.js';
+import { runPrivilegedWriter, writerHelperScript } from '../../src/flash/elevate/run-privileged-writer.js';
+import { decodeEvent, type WriterEvent } from '../../src/flash/elevate/writer-protocol.js';
+import type { FlashProgress } from '../../src/flash/write/write-image-to-device.js';
+import { buildSdImage, type SdImageFixture } from '../fixtures/sd-image.js';
+
+const MIB = 1024 * 1024;
+let dir = '';
+let small: SdImageFixture;
+let big: SdImageFixture;
+const attached: string[] = [];
+
+async function loopDevice(bytes: number): Promise<string> {
+  const backing = path.join(dir, `card-${attached.length}-${Date.now()}.img`);
+  await writeFile(backing, '');
+  await truncate(backing, bytes);
+  const device = execFileSync('losetup', ['--find', '--show', backing], { encoding: 'utf8' }).trim();
+  attached.push(device);
+  return device;
+}
+
+async function sha256OfDevice(device: string, bytes: number): Promise<string> {
+  const hash = createHash('sha256');
+  const handle = await open(device, 'r');
+  try {
+    for (let at = 0; at < bytes; at += 8 * MIB) {
+      const buffer = Buffer.alloc(Math.min(8 * MIB, bytes - at));
+      await handle.read(buffer, 0, buffer.length, at);
+      hash.update(buffer);
+    }
+  } finally {
+    await handle.close();
+  }
+  return hash.digest('hex');
+}
+
+/** The whole disk holding '/', which the writer must refuse whatever it is asked. */
+function rootDisk(): string {
+  const source = execFileSync('findmnt', ['-n', '-o', 'SOURCE', '/'], { encoding: 'utf8' }).trim();
+  const parent = execFileSync('lsblk', ['-ndo', 'PKNAME', source], { encoding: 'utf8' }).trim();
+  return parent ? `/dev/${parent}` : source;
+}
+
+/** Talks to the helper directly, the way an attacker holding its stdin would. */
+function runHelper(input: string, env: NodeJS.ProcessEnv = {}) {
+  return new Promise<{ code: number | null; events: WriterEvent[] }>((resolve) => {
+    const child = spawn(process.execPath, [writerHelperScript()], {
+      stdio: ['pipe', 'pipe', 'inherit'],
+      env: { ...process.env, ...env },
+    });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+    child.on('close', (code) => resolve({ code, events: out.split('\n').filter(Boolean).map(decodeEvent) }));
+    child.stdin.end(input);
+  });
+}
+
+const errorOf = (events: WriterEvent[]) => {
+  const last = events.at(-1);
+  return last && 'error' in last ? last.error : null;
+};
+
+async function rejection(promise: Promise<unknown>): Promise<CompanionError> {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(CompanionError);
+  return error as CompanionError;
+}
+
+beforeAll(async () => {
+  expect(existsSync(writerHelperScript()), 'run `node scripts/build.mjs` first').toBe(true);
+  dir = await mkdtemp(path.join(tmpdir(), 'flash-elevate-'));
+  small = await buildSdImage(path.join(dir, 'small'), { compress: 'zstd' });
+  // Random padding costs real decompression time, so the cancel lands mid-write.
+  big = await buildSdImage(path.join(dir, 'big'), { compress: 'zstd', padMiB: 256 });
+}, 300_000);
+
+afterEach(() => {
+  while (attached.length) execFileSync('losetup', ['-d', attached.pop()!]);
+});
+
+afterAll(async () => {
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+describe('runPrivilegedWriter (as root)', () => {
+  it('writes the image byte-identical through the helper, with progress and log lines', async () => {
+    const device = await loopDevice(small.imageSize + 16 * MIB);
+    const progress: FlashProgress[] = [];
+    const lines: string[] = [];
+    const result = await runPrivilegedWriter({
+      source: small.compressedPath!,
+      device,
+      onProgress: (p) => progress.push(p),
+      log: (line) => lines.push(line),
+    });
+    expect(result).toMatchObject({
+      bytesWritten: small.imageSize,
+      sourceSha256: small.sha256,
+      verified: true,
+    });
+    expect(await sha256OfDevice(device, small.imageSize)).toBe(small.sha256);
+    expect(progress.some((p) => p.phase === 'writing' && p.done === small.imageSize)).toBe(true);
+    expect(progress.at(-1)).toMatchObject({ phase: 'verifying', done: small.imageSize, unit: 'bytes' });
+    expect(lines.join('\n')).toMatch(
+      /checked by the writer itself; source bind-mounted[\s\S]*Verified .*match/,
+    );
+  });
+
+  it('refuses the disk holding / even when asked, through the app side and directly', async () => {
+    const disk = rootDisk();
+    const error = await rejection(runPrivilegedWriter({ source: small.path, device: disk }));
+    expect(error.code).toBe('system-disk');
+    expect(error.message).toContain('Nothing was written');
+    const direct = await runHelper(
+      `${JSON.stringify({ v: 1, source: small.path, device: disk, verify: false })}\n`,
+    );
+    expect(direct.code).not.toBe(0);
+    expect(errorOf(direct.events)?.code).toBe('system-disk');
+  });
+
+  it('answers a malformed request with an error line and a non-zero exit', async () => {
+    for (const input of ['not json\n', `${JSON.stringify({ v: 1, source: '/a', device: '/dev/loop0' })}\n`]) {
+      const { code, events } = await runHelper(input);
+      expect(code).toBe(1);
+      expect(events).toHaveLength(1);
+      expect(errorOf(events)?.code).toBe('flash-writer-protocol');
+    }
+  });
+
+  it('refuses a source that is not a regular file or not readable by the invoking user', async () => {
+    const device = await loopDevice(64 * MIB);
+    const ask = (source: string) => `${JSON.stringify({ v: 1, source, device, verify: false })}\n`;
+    expect(errorOf((await runHelper(ask('/dev/zero'))).events)?.message).toContain('not a regular file');
+    const secret = path.join(dir, 'secret.img');
+    await writeFile(secret, 'x');
+    await chmod(secret, 0o600);
+    // As if pkexec had been run by `nobody`: root's power must not lend it the file.
+    const denied = await runHelper(ask(secret), { PKEXEC_UID: '65534' });
+    expect(errorOf(denied.events)).toMatchObject({ code: 'flash-source-refused' });
+    expect(errorOf(denied.events)?.message).toContain('not readable by your account');
+  });
+
+  it('stops promptly on cancel with a CancelledError', async () => {
+    const device = await loopDevice(big.imageSize + 16 * MIB);
+    const controller = new AbortController();
+    let cancelledAt = 0;
+    const writing = runPrivilegedWriter({
+      source: big.compressedPath!,
+      device,
+      signal: controller.signal,
+      onProgress: (p) => {
+        if (p.phase === 'writing' && p.done > 8 * MIB && !cancelledAt) {
+          cancelledAt = Date.now();
+          controller.abort();
+        }
+      },
+    });
+    const error = await rejection(writing);
+    expect(error).toBeInstanceOf(CancelledError);
+    expect(cancelledAt).toBeGreaterThan(0);
+    expect(Date.now() - cancelledAt).toBeLessThan(2000);
+  });
+});
