@@ -51,11 +51,18 @@ export type DriveChoice = z.infer<typeof DriveChoice>;
 export const FlashRequest = z
   .object({
     image: z.string().min(1, 'choose an image to flash'),
-    device: z.string().min(1, 'choose a drive'),
+    /** One drive (the original form); `devices` names several. */
+    device: z.string().min(1, 'choose a drive').optional(),
+    /** Several drives (1–8) flashed at once from one read of the image. */
+    devices: z
+      .array(z.string().min(1))
+      .min(1, 'choose a drive')
+      .max(8, 'at most 8 drives at once')
+      .optional(),
     verify: z.boolean().optional(),
     /** Offer internal and loop drives too (each then needs confirming). */
     showAllDrives: z.boolean().optional(),
-    /** The user confirmed this drive by its model and size. */
+    /** The user confirmed these drives by their model and size. */
     confirmed: z.boolean().optional(),
     /** Eject (power off) the card after a successful flash; default true. */
     eject: z.boolean().optional(),

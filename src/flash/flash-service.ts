@@ -12,8 +12,10 @@ import { findSourceDevice } from './drives/source-device.js';
 import { FlashError } from './flash-errors.js';
 import { unmountDrive } from './prepare/unmount-drive.js';
 import { runPrivilegedWriter } from './elevate/run-privileged-writer.js';
+import type { DeviceWriteResult } from './write/write-image-to-device.js';
 
 export interface FlashResult {
+  /** The first card, as before multi-write. */
   device: string;
   image: string;
   bytesWritten: number;
@@ -21,6 +23,48 @@ export interface FlashResult {
   verified: boolean;
   writeSeconds: number;
   verifySeconds: number;
+  /** Every card's own result, named as the drive list names it. */
+  devices: DeviceWriteResult[];
+}
+
+/** The drives a request names, whichever form it used; duplicates count once. */
+function requestedDevices(request: FlashRequest): string[] {
+  const devices = [...new Set(request.devices ?? (request.device === undefined ? [] : [request.device]))];
+  if (devices.length === 0)
+    throw new FlashError(
+      'flash-drive-missing',
+      'No drive was chosen.',
+      'Pick a card (`companion drives` lists them).',
+    );
+  return devices;
+}
+
+/** The policy's verdict on one requested drive; throws when it may not be written. */
+function checkChoice(choices: readonly DriveChoice[], device: string, request: FlashRequest): DriveChoice {
+  const choice = choices.find((c) => c.drive.device === device || c.drive.rawDevice === device);
+  if (!choice) {
+    throw new FlashError(
+      'flash-drive-not-found',
+      `There is no drive ${device}.`,
+      'Insert the card and pick it from the list again (`companion drives` lists them).',
+    );
+  }
+  const { drive, verdict } = choice;
+  if (!verdict.writable || !verdict.offered) {
+    throw new FlashError(
+      'flash-drive-refused',
+      `${drive.device} may not be written: ${describeVerdict(verdict)}`,
+      'Pick the SD card itself; system disks are never written.',
+    );
+  }
+  if (verdict.needsConfirmation && !request.confirmed) {
+    throw new FlashError(
+      'flash-needs-confirmation',
+      `Writing ${drive.device} needs your confirmation: ${verdict.confirmationText}.`,
+      'Confirm the drive by its model and size (--yes on the command line) if it really is your card.',
+    );
+  }
+  return choice;
 }
 
 /** Flashing as the faces see it: drives with the policy's verdicts, and a checked start of the write task. */
@@ -40,66 +84,84 @@ export class FlashService {
     return (await listDrives()).map((drive) => ({ drive, verdict: assessDrive(drive, context) }));
   }
 
-  /** Refuses before any byte is written when the policy says no, or a confirmation is missing. */
+  /** Refuses before any byte is written when the policy says no for any drive, or a confirmation is missing. */
   async start(request: FlashRequest): Promise<{ id: string; result: Promise<unknown> }> {
     const source = await this.describeSource(request.image);
     const choices = await this.drives({ showAllDrives: request.showAllDrives, image: source.path });
-    const choice = choices.find(
-      (c) => c.drive.device === request.device || c.drive.rawDevice === request.device,
-    );
-    if (!choice) {
-      throw new FlashError(
-        'flash-drive-not-found',
-        `There is no drive ${request.device}.`,
-        'Insert the card and pick it from the list again (`companion drives` lists them).',
-      );
-    }
-    const { drive, verdict } = choice;
-    if (!verdict.writable || !verdict.offered) {
-      throw new FlashError(
-        'flash-drive-refused',
-        `${drive.device} may not be written: ${describeVerdict(verdict)}`,
-        'Pick the SD card itself; system disks are never written.',
-      );
-    }
-    if (verdict.needsConfirmation && !request.confirmed) {
-      throw new FlashError(
-        'flash-needs-confirmation',
-        `Writing ${drive.device} needs your confirmation: ${verdict.confirmationText}.`,
-        'Confirm the drive by its model and size (--yes on the command line) if it really is your card.',
-      );
-    }
-    const title = `Flash ${drive.model ?? drive.name} (${drive.device})`;
+    const picked = requestedDevices(request).map((device) => checkChoice(choices, device, request));
+    const drives = picked.map((c) => c.drive);
+    const names = drives.map((d) => d.device).join(', ');
+    const title =
+      drives.length === 1
+        ? `Flash ${drives[0]?.model ?? drives[0]?.name} (${names})`
+        : `Flash ${drives.length} cards (${names})`;
     return this.deps.tasks.start('flash', title, async (ctx) => {
-      ctx.setOutcome(`${drive.device} is unusable until it is flashed again.`);
-      ctx.log(
-        `Drive ${drive.device}: ${drive.vendor ?? ''} ${drive.model ?? drive.name}, ${drive.sizeBytes} bytes, ${drive.bus}`,
-      );
+      ctx.setOutcome(`${names} ${drives.length === 1 ? 'is' : 'are'} unusable until flashed again.`);
+      for (const drive of drives)
+        ctx.log(
+          `Drive ${drive.device}: ${drive.vendor ?? ''} ${drive.model ?? drive.name}, ${drive.sizeBytes} bytes, ${drive.bus}`,
+        );
       ctx.log(`Image ${source.path} (${source.format})`);
-      await unmountDrive(drive, { log: (line) => ctx.log(line), signal: ctx.signal });
+      for (const drive of drives)
+        await unmountDrive(drive, { log: (line) => ctx.log(line), signal: ctx.signal });
       // The app never writes a disk itself: the privileged writer (pkexec, or directly when already root) re-checks
-      // the drive with the same policy and streams progress back over its stdout.
+      // every drive with the same policy and streams progress back over its stdout.
       const result = await runPrivilegedWriter({
         source: source.path,
-        device: drive.rawDevice,
+        devices: drives.map((d) => d.rawDevice),
         signal: ctx.signal,
         verify: request.verify ?? true,
-        allowNonRemovable: verdict.needsConfirmation && (request.confirmed ?? false),
+        allowNonRemovable: picked.some((c) => c.verdict.needsConfirmation) && (request.confirmed ?? false),
         onProgress: (progress) => ctx.progress({ ...progress, unit: 'bytes' }),
         log: (line) => ctx.log(line),
       });
-      this.results.set(ctx.taskId, { device: drive.device, image: source.path, ...result });
-      const done = [
-        `${drive.device} holds the image (${result.bytesWritten} bytes, sha256 ${result.sourceSha256})` +
-          (result.verified ? ', verified by reading it back' : '; verification was skipped'),
-      ];
-      ctx.setOutcome(`${done[0]}.`);
-      done.push(await this.recheckBootstrapFiles(drive.device, source.path, result, ctx));
-      if (request.eject ?? true) {
-        const ejected = await ejectDrive(drive, { log: (line, level) => ctx.log(line, level) });
-        done.push(ejected ? 'ejected — you can remove the card' : 'not ejected: eject it before removing it');
-      } else done.push('left attached (eject was turned off)');
-      ctx.setOutcome(`${done.filter(Boolean).join('; ')}.`);
+      const cards = drives.map((drive, i) => ({ drive, card: result.devices[i] }));
+      this.results.set(ctx.taskId, {
+        device: drives[0]?.device ?? '',
+        image: source.path,
+        ...result,
+        devices: cards.map(({ drive, card }) => ({
+          ...(card ?? { ok: false, bytesWritten: 0, verified: false }),
+          device: drive.device,
+        })),
+      });
+      const lines: string[] = [];
+      for (const { drive, card } of cards) {
+        if (!card?.ok) {
+          lines.push(`${drive.device} FAILED: ${card?.error?.message ?? 'no result'}`);
+          continue;
+        }
+        const done = [
+          `${drive.device} holds the image (${card.bytesWritten} bytes, sha256 ${result.sourceSha256})` +
+            (card.verified ? ', verified by reading it back' : '; verification was skipped'),
+        ];
+        ctx.setOutcome([...lines, `${done[0]}.`].join('\n'));
+        done.push(
+          await this.recheckBootstrapFiles(
+            drive.device,
+            source.path,
+            { ...result, verified: card.verified },
+            ctx,
+          ),
+        );
+        if (request.eject ?? true) {
+          const ejected = await ejectDrive(drive, { log: (line, level) => ctx.log(line, level) });
+          done.push(
+            ejected ? 'ejected — you can remove the card' : 'not ejected: eject it before removing it',
+          );
+        } else done.push('left attached (eject was turned off)');
+        lines.push(`${done.filter(Boolean).join('; ')}.`);
+      }
+      // One sentence per card, so a batch shows which cards to keep and which to flash again.
+      ctx.setOutcome(lines.join('\n'));
+      const failed = cards.filter(({ card }) => !card?.ok).map(({ drive }) => drive.device);
+      if (failed.length > 0) {
+        throw new FlashError(
+          'flash-some-cards-failed',
+          `${failed.length} of ${cards.length} cards failed (${failed.join(', ')}); the others hold the image.`,
+          'Flash the failed cards again (try another card or reader if it happens again).',
+        );
+      }
       return result;
     });
   }

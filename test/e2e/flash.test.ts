@@ -53,10 +53,10 @@ describe('the Flash page', () => {
     if ((await system.count()) > 0) {
       expect(await system.getAttribute('data-writable')).toBe('false');
       expect(await system.locator('[data-code="system-disk"]').count()).toBe(1);
-      expect(await system.getByRole('radio').isDisabled()).toBe(true);
+      expect(await system.getByRole('checkbox').isDisabled()).toBe(true);
     }
 
-    await row.getByRole('radio').check();
+    await row.getByRole('checkbox').check();
     await page.getByRole('button', { name: 'Next' }).click();
     expect(await page.getByRole('status').first().innerText()).toMatch(/will be erased/);
     await page.getByRole('button', { name: 'Flash', exact: true }).last().click();

@@ -118,6 +118,30 @@ describe('runPrivilegedWriter (as root)', () => {
     );
   });
 
+  it('writes several devices from one request, each re-checked, each verified', async () => {
+    const devices = [
+      await loopDevice(small.imageSize + 16 * MIB),
+      await loopDevice(small.imageSize + 16 * MIB),
+    ];
+    const result = await runPrivilegedWriter({ source: small.compressedPath!, devices });
+    expect(result.devices).toEqual(
+      devices.map((device) => ({ device, ok: true, bytesWritten: small.imageSize, verified: true })),
+    );
+    for (const device of devices) expect(await sha256OfDevice(device, small.imageSize)).toBe(small.sha256);
+  });
+
+  it('refuses a multi-device request when any one device fails the policy, writing none', async () => {
+    const device = await loopDevice(small.imageSize + 16 * MIB);
+    const direct = await runHelper(
+      `${JSON.stringify({ v: 1, source: small.path, devices: [device, rootDisk()], verify: false })}\n`,
+    );
+    expect(direct.code).not.toBe(0);
+    expect(errorOf(direct.events)?.code).toBe('system-disk');
+    expect(await sha256OfDevice(device, MIB)).toBe(
+      createHash('sha256').update(Buffer.alloc(MIB)).digest('hex'),
+    );
+  });
+
   it('refuses the disk holding / even when asked, through the app side and directly', async () => {
     const disk = rootDisk();
     const error = await rejection(runPrivilegedWriter({ source: small.path, device: disk }));

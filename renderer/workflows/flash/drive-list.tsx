@@ -1,15 +1,18 @@
 import type { DriveChoice } from '../../../src/contract/index.js';
 import { formatBytes } from '../../lib/format.js';
 
-/** Every drive with the safety policy's verdict; refused drives stay visible with the reason, never selectable. */
+/**
+ * Every drive with the safety policy's verdict; refused drives stay visible with the reason, never selectable.
+ * Checkboxes, since several cards can be flashed at once from one read of the image.
+ */
 export function DriveList({
   choices,
   selected,
-  onSelect,
+  onToggle,
 }: {
   choices: DriveChoice[];
-  selected: string | null;
-  onSelect: (device: string) => void;
+  selected: readonly string[];
+  onToggle: (device: string, on: boolean) => void;
 }) {
   const shown = choices.filter(
     (c) => c.verdict.offered || c.verdict.reasons.some((r) => r.severity === 'refuse'),
@@ -30,12 +33,12 @@ export function DriveList({
           <li key={drive.device} data-device={drive.device} data-writable={verdict.writable}>
             <label className="check" title={why || undefined}>
               <input
-                type="radio"
+                type="checkbox"
                 name="drive"
                 value={drive.device}
                 disabled={!verdict.writable}
-                checked={selected === drive.device}
-                onChange={() => onSelect(drive.device)}
+                checked={selected.includes(drive.device)}
+                onChange={(e) => onToggle(drive.device, e.target.checked)}
               />
               <span className="drive-name">{label}</span>
               <span className="badge">{drive.bus.toUpperCase()}</span>

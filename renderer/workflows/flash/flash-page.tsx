@@ -10,9 +10,11 @@ import { assertNever, type PageEntry } from '../navigation.js';
 import { DriveList } from './drive-list.js';
 
 type Step =
-  { kind: 'choose' } | { kind: 'confirm'; choice: DriveChoice } | { kind: 'running'; taskId: string };
+  { kind: 'choose' } | { kind: 'confirm'; picked: DriveChoice[] } | { kind: 'running'; taskId: string };
 
 const REFRESH_MS = 2000;
+/** As many cards as the privileged writer takes in one request. */
+const MAX_CARDS = 8;
 
 /** Flash: image → drive (with the policy's verdicts, live) → confirm → write and verify. */
 export function FlashPage({ page }: { page: PageEntry }) {
@@ -20,7 +22,7 @@ export function FlashPage({ page }: { page: PageEntry }) {
   const [showAll, setShowAll] = useState(false);
   const [verify, setVerify] = useState(true);
   const [choices, setChoices] = useState<DriveChoice[]>([]);
-  const [selected, setSelected] = useState<string | null>(null);
+  const [selected, setSelected] = useState<string[]>([]);
   const [confirmed, setConfirmed] = useState(false);
   const [step, setStep] = useState<Step>({ kind: 'choose' });
   const [error, setError] = useState<ErrorInfo | null>(null);
@@ -47,11 +49,16 @@ export function FlashPage({ page }: { page: PageEntry }) {
     };
   }, [showAll, image, step.kind]);
 
-  const start = (choice: DriveChoice) => {
+  const toggle = (device: string, on: boolean) =>
+    setSelected((now) =>
+      on ? [...now.filter((d) => d !== device), device] : now.filter((d) => d !== device),
+    );
+
+  const start = (picked: DriveChoice[]) => {
     call(
       companion().flash.start({
         image: image.trim(),
-        device: choice.drive.device,
+        devices: picked.map((c) => c.drive.device),
         verify,
         showAllDrives: showAll,
         confirmed,
@@ -73,7 +80,8 @@ export function FlashPage({ page }: { page: PageEntry }) {
   function renderStep() {
     switch (step.kind) {
       case 'choose': {
-        const choice = choices.find((c) => c.drive.device === selected && c.verdict.writable);
+        // Only drives still listed and writable count: a card removed since it was ticked drops out.
+        const picked = choices.filter((c) => selected.includes(c.drive.device) && c.verdict.writable);
         return (
           <div className="wizard-step">
             <PathField
@@ -85,7 +93,7 @@ export function FlashPage({ page }: { page: PageEntry }) {
             />
             <fieldset>
               <legend>Drive</legend>
-              <DriveList choices={choices} selected={selected} onSelect={setSelected} />
+              <DriveList choices={choices} selected={selected} onToggle={toggle} />
               <label className="check">
                 <input type="checkbox" checked={showAll} onChange={(e) => setShowAll(e.target.checked)} />
                 Show all drives (internal disks need an explicit confirmation; system disks are never offered)
@@ -98,8 +106,8 @@ export function FlashPage({ page }: { page: PageEntry }) {
             <div className="wizard-actions">
               <button
                 type="button"
-                disabled={!choice || !image.trim()}
-                onClick={() => choice && (setConfirmed(false), setStep({ kind: 'confirm', choice }))}
+                disabled={picked.length === 0 || picked.length > MAX_CARDS || !image.trim()}
+                onClick={() => (setConfirmed(false), setStep({ kind: 'confirm', picked }))}
               >
                 Next
               </button>
@@ -108,28 +116,34 @@ export function FlashPage({ page }: { page: PageEntry }) {
         );
       }
       case 'confirm': {
-        const { drive, verdict } = step.choice;
+        const { picked } = step;
+        const toConfirm = picked.filter((c) => c.verdict.needsConfirmation);
+        const needsConfirmation = toConfirm.length > 0;
         return (
           <div className="wizard-step">
-            <p className="notice notice-warning" role="status">
-              Everything on <strong>{drive.model ?? drive.name}</strong> ({formatBytes(drive.sizeBytes)},{' '}
-              {drive.device}) will be erased and replaced by <code>{image}</code>.
-            </p>
-            {verdict.needsConfirmation && (
+            <div className="notice notice-warning" role="status">
+              Everything on {picked.length === 1 ? 'this drive' : `these ${picked.length} drives`} will be
+              erased and replaced by <code>{image}</code>:
+              <ul aria-label="Drives to erase">
+                {picked.map(({ drive }) => (
+                  <li key={drive.device}>
+                    <strong>{drive.model ?? drive.name}</strong> ({formatBytes(drive.sizeBytes)},{' '}
+                    {drive.device})
+                  </li>
+                ))}
+              </ul>
+            </div>
+            {needsConfirmation && (
               <label className="check">
                 <input type="checkbox" checked={confirmed} onChange={(e) => setConfirmed(e.target.checked)} />
-                Yes, erase {verdict.confirmationText}
+                Yes, erase {toConfirm.map((c) => c.verdict.confirmationText).join(' and ')}
               </label>
             )}
             <div className="wizard-actions">
               <button type="button" className="button-quiet" onClick={() => setStep({ kind: 'choose' })}>
                 Back
               </button>
-              <button
-                type="button"
-                disabled={verdict.needsConfirmation && !confirmed}
-                onClick={() => start(step.choice)}
-              >
+              <button type="button" disabled={needsConfirmation && !confirmed} onClick={() => start(picked)}>
                 Flash
               </button>
             </div>
@@ -153,7 +167,13 @@ export function FlashPage({ page }: { page: PageEntry }) {
                 className={`notice ${task.state === 'succeeded' ? 'notice-info' : 'notice-warning'}`}
                 role="status"
               >
-                {task.outcome}
+                {/* One line per card. */}
+                {task.outcome.split('\n').map((line, i) => (
+                  <span key={i} className="outcome-line">
+                    {i > 0 && <br />}
+                    {line}
+                  </span>
+                ))}
               </p>
             )}
             {task && task.state !== 'running' && (

@@ -16,15 +16,18 @@ export function registerFlashCommand(program: Command, session: CliSession): voi
   program
     .command('flash')
     .description(
-      'write an image (.img, .img.zst, .img.xz, .img.gz) to an SD card, partition table last, then verify',
+      'write an image (.img, .img.zst, .img.xz, .img.gz) to one or more SD cards at once, partition table last, then verify',
     )
     .argument('<image>', 'the image file')
-    .argument('<device>', 'the card, e.g. /dev/sdb or /dev/mmcblk0 (see `companion drives`)')
+    .argument('<device...>', 'the card(s), e.g. /dev/sdb or /dev/mmcblk0 (see `companion drives`); up to 8')
     .option('--yes', 'confirm a drive that needs confirmation (large or non-removable)')
     .option('--no-verify', 'skip reading the card back (not recommended)')
     .option('--allow-non-removable', 'allow internal and loop drives (system disks stay refused)')
-    .option('--json', 'print {"device","image","bytesWritten","sourceSha256","verified",…} when done')
-    .action(async (image: string, device: string, options: FlashOptions, command: Command) => {
+    .option(
+      '--json',
+      'print {"device","image","bytesWritten","sourceSha256","verified","devices",…} when done',
+    )
+    .action(async (image: string, devices: string[], options: FlashOptions, command: Command) => {
       const json = wantsJson(command);
       const core = await session.core();
       const task = await runTaskWithProgress(
@@ -33,7 +36,7 @@ export function registerFlashCommand(program: Command, session: CliSession): voi
           (
             await session.call('flash.start', {
               image,
-              device,
+              devices,
               verify: options.verify,
               showAllDrives: options.allowNonRemovable ?? false,
               confirmed: options.yes ?? false,

@@ -17,12 +17,20 @@ import {
   type WriterExit,
   type WriterLaunch,
 } from './writer-launch.js';
-import { decodeEvent, encodeLine, WRITER_PROTOCOL_VERSION, type WriterRequest } from './writer-protocol.js';
+import {
+  decodeEvent,
+  encodeLine,
+  requestDevices,
+  WRITER_PROTOCOL_VERSION,
+  type WriterRequest,
+} from './writer-protocol.js';
 
 export interface RunPrivilegedWriterOptions {
   source: string;
   /** A whole disk the app's safety policy allowed; the writer checks it again as root. */
-  device: string;
+  device?: string;
+  /** Several such disks (1–8), written from one read of the source; used instead of `device`. */
+  devices?: readonly string[];
   verify?: boolean;
   /** The user confirmed a non-removable disk (see the protocol's field of the same name). */
   allowNonRemovable?: boolean;
@@ -56,10 +64,12 @@ export function writerHelperScript(): string {
 export async function runPrivilegedWriter(
   options: RunPrivilegedWriterOptions,
 ): Promise<WriteImageToDeviceResult> {
+  const devices = [...(options.devices ?? (options.device === undefined ? [] : [options.device]))];
   const request: WriterRequest = {
     v: WRITER_PROTOCOL_VERSION,
     source: path.resolve(options.source),
-    device: options.device,
+    // One card keeps the original request form.
+    ...(devices.length === 1 ? { device: devices[0] } : { devices }),
     verify: options.verify ?? true,
     ...(options.allowNonRemovable ? { allowNonRemovable: true } : {}),
   };
@@ -174,7 +184,20 @@ function superviseWriter(
     child.on('close', (code, sig) => {
       finish(() => {
         try {
-          resolve(interpretWriterExit(exitOf(code, sig)));
+          const done = interpretWriterExit(exitOf(code, sig));
+          const devices = requestDevices(request);
+          // A writer that predates per-card results only says done when its one card succeeded.
+          resolve({
+            ...done,
+            devices:
+              done.devices ??
+              devices.map((device) => ({
+                device,
+                ok: true,
+                bytesWritten: done.bytesWritten,
+                verified: done.verified,
+              })),
+          });
         } catch (error) {
           reject(error);
         }

@@ -19,17 +19,37 @@ const absolutePath = z
 const count = z.number().int().nonnegative();
 const seconds = z.number().nonnegative();
 
-export const writerRequestSchema = z.strictObject({
-  v: z.literal(WRITER_PROTOCOL_VERSION),
-  source: absolutePath,
-  device: absolutePath,
-  verify: z.boolean(),
-  /**
-   * The user turned on "show all drives" and confirmed this non-removable disk by model and size. The admin password
-   * prompt that starts the writer is the authorization; system disks stay refused regardless.
-   */
-  allowNonRemovable: z.boolean().optional(),
-});
+/** Most cards one request writes (the same limit as writeImageToDevice's). */
+export const MAX_WRITER_DEVICES = 8;
+
+export const writerRequestSchema = z
+  .strictObject({
+    v: z.literal(WRITER_PROTOCOL_VERSION),
+    source: absolutePath,
+    /** One card: the original form, still what a single-card write sends. */
+    device: absolutePath.optional(),
+    /** Several cards written from one read of the source; each is checked by the writer like `device`. */
+    devices: z
+      .array(absolutePath)
+      .min(1)
+      .max(MAX_WRITER_DEVICES)
+      .refine((d) => new Set(d).size === d.length, 'must not repeat a device')
+      .optional(),
+    verify: z.boolean(),
+    /**
+     * The user turned on "show all drives" and confirmed this non-removable disk by model and size. The admin password
+     * prompt that starts the writer is the authorization; system disks stay refused regardless.
+     */
+    allowNonRemovable: z.boolean().optional(),
+  })
+  .refine((r) => (r.device === undefined) !== (r.devices === undefined), {
+    message: 'give either device or devices',
+    path: ['devices'],
+  });
+
+/** The devices a request names, whichever form it used. */
+export const requestDevices = (request: WriterRequest): string[] =>
+  request.devices ?? (request.device === undefined ? [] : [request.device]);
 export const writerControlSchema = z.strictObject({ cancel: z.literal(true) });
 
 const errorBody = z.strictObject({
@@ -53,6 +73,19 @@ export const writerEventSchema = z.union([
       verified: z.boolean(),
       writeSeconds: seconds,
       verifySeconds: seconds,
+      /** Per card; absent from a writer that predates multi-write. */
+      devices: z
+        .array(
+          z.strictObject({
+            device: absolutePath,
+            ok: z.boolean(),
+            bytesWritten: count,
+            verified: z.boolean(),
+            error: errorBody.optional(),
+          }),
+        )
+        .max(MAX_WRITER_DEVICES)
+        .optional(),
     }),
   }),
   z.strictObject({ error: errorBody }),

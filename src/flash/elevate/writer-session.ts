@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import type { Readable, Writable } from 'node:stream';
 import { CancelledError, describeError } from '../../errors.js';
+import { listDrives } from '../drives/list-drives.js';
 import { FlashError } from '../flash-errors.js';
 import { writeImageToDevice } from '../write/write-image-to-device.js';
 import { readLines } from './line-stream.js';
@@ -11,6 +12,7 @@ import {
   decodeRequest,
   encodeLine,
   type WriterEvent,
+  requestDevices,
   type WriterRequest,
   WriterProtocolError,
 } from './writer-protocol.js';
@@ -68,15 +70,17 @@ export async function runWriterSession(io: WriterSessionIo): Promise<number> {
     });
   });
   try {
-    const { source, device, verify, allowNonRemovable } = await gotRequest;
-    const checked = await checkRequest(source, device, io, allowNonRemovable ?? false);
+    const accepted = await gotRequest;
+    const devices = requestDevices(accepted);
+    const { source, verify, allowNonRemovable } = accepted;
+    const checked = await checkRequest(source, devices, io, allowNonRemovable ?? false);
     try {
       await emit({
-        log: `Writing ${checked.realPath} to ${device} as root (checked by the writer itself; source ${checked.pinned})`,
+        log: `Writing ${checked.realPath} to ${devices.join(', ')} as root (checked by the writer itself; source ${checked.pinned})`,
       });
       const result = await writeImageToDevice({
         source: checked.path,
-        device,
+        devices,
         verify,
         signal: abort.signal,
         onProgress: ({ phase, done, total }) => void emit({ progress: { phase, done, total } }),
@@ -93,7 +97,28 @@ export async function runWriterSession(io: WriterSessionIo): Promise<number> {
   }
 }
 
-async function checkRequest(source: string, device: string, io: WriterSessionIo, allowNonRemovable: boolean) {
+/** Every device is checked before the first byte goes anywhere: one refused device refuses the whole request. */
+async function checkRequest(
+  source: string,
+  devices: readonly string[],
+  io: WriterSessionIo,
+  allowNonRemovable: boolean,
+) {
+  for (const device of devices) await assertDiskDevice(device);
+  const user = await findInvokingUser(io.env, io.inputPath);
+  const checked = await openSourceAsUser(source, user);
+  try {
+    const drives = await listDrives();
+    for (const device of devices)
+      await assertDeviceAllowed(device, checked.realPath, drives, allowNonRemovable);
+    return checked;
+  } catch (error) {
+    await checked.close();
+    throw error;
+  }
+}
+
+async function assertDiskDevice(device: string): Promise<void> {
   const info = await stat(device).catch(() => null);
   // macOS writes through /dev/rdiskN, a character device; everywhere else it must be a block device.
   const isDisk = info?.isBlockDevice() || (process.platform === 'darwin' && info?.isCharacterDevice());
@@ -103,14 +128,5 @@ async function checkRequest(source: string, device: string, io: WriterSessionIo,
       `${device} is not a disk device; nothing was written.`,
       'Pick the card again from the list.',
     );
-  }
-  const user = await findInvokingUser(io.env, io.inputPath);
-  const checked = await openSourceAsUser(source, user);
-  try {
-    await assertDeviceAllowed(device, checked.realPath, null, allowNonRemovable);
-    return checked;
-  } catch (error) {
-    await checked.close();
-    throw error;
   }
 }

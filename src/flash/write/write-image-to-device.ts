@@ -1,4 +1,5 @@
-import { hasPartitionTableSignature, sniffImageFormat } from '../../image/image-format.js';
+import { describeError } from '../../errors.js';
+import { hasPartitionTableSignature, type ImageFormat, sniffImageFormat } from '../../image/image-format.js';
 import { ImageError } from '../../image/image-errors.js';
 import { alignedBlocks } from './aligned-buffers.js';
 import { deviceSize } from './device-size.js';
@@ -26,8 +27,10 @@ export interface FlashProgress {
 export interface WriteImageToDeviceOptions {
   /** .img, .img.zst, .img.xz or .img.gz; the format is sniffed from its bytes. */
   source: string;
-  /** The whole block device (/dev/sdX, /dev/mmcblkN, /dev/rdiskN), already unmounted and approved. */
-  device: string;
+  /** One whole block device (/dev/sdX, /dev/mmcblkN, /dev/rdiskN), already unmounted and approved. */
+  device?: string;
+  /** Several such devices (1–8) written from one read of the source; used instead of `device`. */
+  devices?: readonly string[];
   signal?: AbortSignal;
   /** At most ~10 calls a second per phase, plus one at the end of each. */
   onProgress?: (progress: FlashProgress) => void;
@@ -37,19 +40,34 @@ export interface WriteImageToDeviceOptions {
   expectedSize?: number;
   /** Facts worth keeping in the task log, one line each. */
   log?: (line: string) => void;
-  /** Test hook: runs after the last flush, before verification. */
+  /** Test hook: runs after the last flush of each device, before verification. */
   afterWrite?: (info: { device: string; bytesWritten: number }) => Promise<void> | void;
 }
 
+/** How one device of a (multi-)write ended. */
+export interface DeviceWriteResult {
+  device: string;
+  ok: boolean;
+  bytesWritten: number;
+  verified: boolean;
+  error?: { code: string; message: string; hint: string };
+}
+
 export interface WriteImageToDeviceResult {
+  /** The decompressed image's size: what every successful device holds. */
   bytesWritten: number;
   /** Hex SHA-256 of the decompressed image as read from the source while writing. */
   sourceSha256: string;
+  /** Every device that succeeded was verified. */
   verified: boolean;
   writeSeconds: number;
   verifySeconds: number;
+  /** One entry per device, in the order asked. */
+  devices: DeviceWriteResult[];
 }
 
+/** Most devices one write feeds: each costs a descriptor, writes in flight and a read-back. */
+export const MAX_DEVICES = 8;
 const PROGRESS_INTERVAL_MS = 100;
 /** Writes in flight at once: one being written while the next is queued keeps the card busy. */
 const MAX_IN_FLIGHT = 2;
@@ -65,22 +83,43 @@ function throttled(onProgress: WriteImageToDeviceOptions['onProgress'], total: n
   };
 }
 
-/** Streams every block but the held-back head to the device; returns the head, the size and the hash. */
+/** One device being written: its own descriptor, progress and (once it failed) the mapped error. */
+interface Target {
+  device: string;
+  capacity: number;
+  writer: DeviceWriter;
+  written: number;
+  failure: unknown;
+  verified: boolean;
+}
+
+const live = (targets: readonly Target[]) => targets.filter((t) => t.failure === null);
+
+/** A device failing stops that device only; when none is left, the whole write fails with the first error. */
+function failTarget(target: Target, error: unknown, targets: readonly Target[]): void {
+  target.failure ??= deviceIoError(target.device, target.written, target.capacity, error);
+  if (live(targets).length === 0) throw (targets[0] as Target).failure;
+}
+
+/**
+ * Streams every block but the held-back head to every live device; returns the head, the size and the hash. Each
+ * block is read and decompressed once, and its slot is released once all devices have it.
+ */
 async function streamBlocks(
   image: ImageSource,
-  writer: DeviceWriter,
-  onWritten: (bytes: number) => void,
+  targets: readonly Target[],
+  onWritten: () => void,
 ): Promise<{ head: Buffer; size: number; sha256: string }> {
   // Page-aligned like the rest, so the head can go through O_DIRECT too.
   const head = (alignedBlocks(1, false).blocks[0] as Buffer).subarray(0, HELD_BACK_BYTES).fill(0);
   const inFlight = new Set<Promise<void>>();
-  let failure: unknown = null;
+  let fatal: unknown = null;
   for (;;) {
-    if (failure) throw failure;
+    if (fatal) throw fatal;
     const block = await image.next();
     if (block.kind === 'end') {
       await Promise.all(inFlight);
-      if (failure) throw failure;
+      if (fatal) throw fatal;
       return {
         head: head.subarray(0, Math.min(block.size, HELD_BACK_BYTES)),
         size: block.size,
@@ -95,12 +134,21 @@ async function streamBlocks(
       continue;
     }
     const { from, to, at } = plan.write;
-    const write: Promise<void> = writer
-      .write(data.subarray(from, to), at)
-      .then(
-        () => onWritten(block.offset + block.length),
-        (error: unknown) => void (failure ??= error),
-      )
+    const end = block.offset + block.length;
+    const writes = live(targets).map((target) =>
+      target.writer.write(data.subarray(from, to), at).then(
+        () => void (target.written = Math.max(target.written, end)),
+        (error: unknown) => {
+          try {
+            failTarget(target, error, targets);
+          } catch (last) {
+            fatal ??= last;
+          }
+        },
+      ),
+    );
+    const write: Promise<void> = Promise.all(writes)
+      .then(onWritten)
       .finally(() => {
         image.release(block.slot);
         inFlight.delete(write);
@@ -110,37 +158,108 @@ async function streamBlocks(
   }
 }
 
+/** Flushes the body, writes the held-back head, flushes again and closes: the device is bootable only after this. */
+async function finishTarget(target: Target, head: Buffer, size: number, targets: readonly Target[]) {
+  try {
+    await target.writer.sync();
+    await target.writer.write(head, 0);
+    await target.writer.sync();
+    target.written = size;
+  } catch (error) {
+    failTarget(target, error, targets);
+  } finally {
+    await target.writer.close();
+  }
+}
+
+/** Reads one device back and compares with the source's hash; a mismatch marks that device failed. */
+async function verifyTarget(
+  target: Target,
+  context: { source: string; format: ImageFormat; sha256: string; bytes: number; signal: AbortSignal },
+  onProgress: (done: number) => void,
+  log: (line: string) => void,
+): Promise<void> {
+  const { device } = target;
+  try {
+    if (!(await dropDeviceCache(device)))
+      log(`Could not drop the cache of ${device}; reading back with O_DIRECT where possible`);
+    const { signal, bytes } = context;
+    const readBack = await readBackSha256(device, bytes, { signal, onProgress });
+    if (readBack === context.sha256) {
+      target.verified = true;
+      return;
+    }
+    const offset = await findFirstMismatch(context.source, context.format, device, bytes, signal);
+    log(
+      `Verification of ${device} FAILED: SHA-256 ${readBack}, first difference at ${offset ?? 'unknown offset'}`,
+    );
+    target.failure = verifyFailed(device, offset);
+  } catch (error) {
+    if (context.signal.aborted) throw error;
+    target.failure = deviceIoError(device, target.written, target.capacity, error);
+  }
+}
+
+async function openTargets(sizes: ReadonlyMap<string, number>): Promise<Target[]> {
+  const targets: Target[] = [];
+  try {
+    for (const [device, capacity] of sizes) {
+      const writer = await DeviceWriter.open(device);
+      targets.push({ device, capacity, writer, written: 0, failure: null, verified: false });
+    }
+    return targets;
+  } catch (error) {
+    // Nothing has been written yet: refuse the whole write rather than flash only some of the cards.
+    await Promise.allSettled(targets.map((t) => t.writer.close()));
+    throw error;
+  }
+}
+
+function devicesOf(options: WriteImageToDeviceOptions): string[] {
+  const devices = [...(options.devices ?? (options.device === undefined ? [] : [options.device]))];
+  if (devices.length < 1 || devices.length > MAX_DEVICES || new Set(devices).size !== devices.length)
+    throw new Error(`writeImageToDevice needs 1 to ${MAX_DEVICES} distinct devices, got ${devices.length}`);
+  return devices;
+}
+
 /**
- * Writes a disk image onto a whole block device and (by default) reads it back to prove it. The first MiB goes on
- * last, after a flush, so an interrupted card never looks bootable. Refuses before writing when the image is known
- * not to fit. Every failure after the first write says the card is unusable until flashed again.
+ * Writes a disk image onto one or more whole block devices and (by default) reads each back to prove it. The source
+ * is read and decompressed once and every block goes to every device. The first MiB goes on last, after a flush, so
+ * an interrupted card never looks bootable. Refuses before writing when the image is known not to fit any one of the
+ * devices (all or none: a partial batch would surprise). Once writing has begun, a device that fails is reported
+ * failed in `devices` while the others go on; when every device failed, the first one's error is thrown (so a
+ * single-device write behaves as before). Every such failure says the card is unusable until flashed again.
  */
 export async function writeImageToDevice(
   options: WriteImageToDeviceOptions,
 ): Promise<WriteImageToDeviceResult> {
-  const { source, device, log = () => {} } = options;
+  const { source, log = () => {} } = options;
+  const devices = devicesOf(options);
   const signal = options.signal ?? new AbortController().signal;
   const format = await sniffImageFormat(source);
   const total = options.expectedSize ?? (await decompressedImageSize(source, format));
-  const capacity = await deviceSize(device);
-  if (total !== null && total > capacity) throw deviceTooSmall(device, total, capacity);
+  const sizes = new Map<string, number>();
+  for (const device of devices) {
+    const capacity = await deviceSize(device);
+    if (total !== null && total > capacity) throw deviceTooSmall(device, total, capacity);
+    sizes.set(device, capacity);
+  }
   if (signal.aborted) throw flashCancelled();
   const report = throttled(options.onProgress, total);
-  log(`Flashing ${source} (${format}, ${total ?? 'unknown'} bytes) to ${device} (${capacity} bytes)`);
+  const targets = await openTargets(sizes);
+  const names = targets.map((t) => `${t.device} (${t.capacity} bytes)`).join(', ');
+  log(`Flashing ${source} (${format}, ${total ?? 'unknown'} bytes) to ${names}`);
 
-  const writer = await DeviceWriter.open(device);
   let image: ImageSource | null = null;
-  let written = 0;
   const stop = () => void image?.close();
   signal.addEventListener('abort', stop, { once: true });
+  // Progress is the slowest live device: the batch is done when the last card is.
+  const slowest = () => Math.min(...live(targets).map((t) => t.written), Number.MAX_SAFE_INTEGER);
   try {
     const started = performance.now();
     image = await openImageSource(source, format);
     if (signal.aborted) throw flashCancelled();
-    const streamed = await streamBlocks(image, writer, (bytes) => {
-      written = Math.max(written, bytes);
-      report('writing', written);
-    });
+    const streamed = await streamBlocks(image, targets, () => report('writing', slowest()));
     await image.assertComplete(streamed.size);
     if (streamed.size === 0 || !hasPartitionTableSignature(streamed.head)) {
       throw new ImageError(
@@ -149,56 +268,63 @@ export async function writeImageToDevice(
         'Use a whole-disk image (a NixOS sdImage: result/sd-image/*.img.zst).',
       );
     }
-    await writer.sync();
-    await writer.write(streamed.head, 0);
-    await writer.sync();
-    written = streamed.size;
+    await Promise.all(live(targets).map((t) => finishTarget(t, streamed.head, streamed.size, targets)));
+    const written = streamed.size;
     report('writing', written, true);
     const writeSeconds = (performance.now() - started) / 1000;
     log(`Wrote ${written} bytes in ${writeSeconds.toFixed(2)} s (${mbps(written, writeSeconds)} MB/s)`);
     log(`Source SHA-256 ${streamed.sha256}`);
-    await writer.close();
-    await options.afterWrite?.({ device, bytesWritten: written });
-    if (options.verify === false) {
-      log('Verification skipped');
-      return {
-        bytesWritten: written,
-        sourceSha256: streamed.sha256,
-        verified: false,
-        writeSeconds,
-        verifySeconds: 0,
-      };
-    }
-    const verifyStarted = performance.now();
-    if (!(await dropDeviceCache(device)))
-      log('Could not drop the device cache; reading back with O_DIRECT where possible');
-    const onProgress = (done: number) => report('verifying', done);
-    const readBack = await readBackSha256(device, written, { signal, onProgress });
-    if (readBack !== streamed.sha256) {
-      const offset = await findFirstMismatch(source, format, device, written, signal);
-      log(
-        `Verification FAILED: device SHA-256 ${readBack}, first difference at ${offset ?? 'unknown offset'}`,
+    for (const t of live(targets)) await options.afterWrite?.({ device: t.device, bytesWritten: written });
+    let verifySeconds = 0;
+    if (options.verify === false) log('Verification skipped');
+    else {
+      const verifyStarted = performance.now();
+      const context = { source, format, sha256: streamed.sha256, bytes: written, signal };
+      const checking = live(targets);
+      const done = checking.map(() => 0);
+      await Promise.all(
+        checking.map((t, i) =>
+          verifyTarget(
+            t,
+            context,
+            (n) => {
+              done[i] = n;
+              report('verifying', Math.min(...done));
+            },
+            log,
+          ),
+        ),
       );
-      throw verifyFailed(device, offset);
+      verifySeconds = (performance.now() - verifyStarted) / 1000;
+      if (live(targets).length === 0) throw (targets[0] as Target).failure;
+      report('verifying', written, true);
+      log(
+        `Verified ${written} bytes in ${verifySeconds.toFixed(2)} s (${mbps(written, verifySeconds)} MB/s): ` +
+          targets.map((t) => `${t.device} ${t.verified ? 'match' : 'FAILED'}`).join(', '),
+      );
     }
-    report('verifying', written, true);
-    const verifySeconds = (performance.now() - verifyStarted) / 1000;
-    log(
-      `Verified ${written} bytes in ${verifySeconds.toFixed(2)} s (${mbps(written, verifySeconds)} MB/s): match`,
-    );
     return {
       bytesWritten: written,
       sourceSha256: streamed.sha256,
-      verified: true,
+      verified: options.verify !== false,
       writeSeconds,
       verifySeconds,
+      devices: targets.map((t) => ({
+        device: t.device,
+        ok: t.failure === null,
+        bytesWritten: t.written,
+        verified: t.verified,
+        ...(t.failure === null ? {} : { error: describeError(t.failure) }),
+      })),
     };
   } catch (error) {
     if (signal.aborted) throw flashCancelled();
-    throw deviceIoError(device, written, capacity, error);
+    const first = targets[0] as Target;
+    if (error === first.failure) throw error;
+    throw deviceIoError(first.device, first.written, first.capacity, error);
   } finally {
     signal.removeEventListener('abort', stop);
     await image?.close();
-    await writer.close();
+    await Promise.allSettled(targets.map((t) => t.writer.close()));
   }
 }
