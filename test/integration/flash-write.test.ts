@@ -145,6 +145,20 @@ describe('writeImageToDevice', () => {
     expect((await readDevice(device, 510, 2)).equals(Buffer.from([0x55, 0xaa]))).toBe(false);
   });
 
+  it('blanks an old partition table first, so a reused card that fails mid-write does not look bootable', async () => {
+    const f = fixture('corrupt');
+    const device = await loopDevice(f.imageSize + 16 * MIB);
+    // The card as it came from its last life: a valid MBR at the start and junk (a backup GPT) at the end.
+    const old = await open(device, 'r+');
+    await old.write(Buffer.from([0x55, 0xaa]), 0, 2, 510);
+    await old.write(Buffer.from('EFI PART'), 0, 8, f.imageSize + 16 * MIB - 512);
+    await old.close();
+    const error = await rejection(writeImageToDevice({ source: sourceOf(f), device }));
+    expect(error.code).toBe('image-corrupt');
+    expect((await readDevice(device, 510, 2)).equals(Buffer.from([0x55, 0xaa]))).toBe(false);
+    expect((await readDevice(device, f.imageSize + 16 * MIB - 512, 8)).toString()).not.toBe('EFI PART');
+  });
+
   it('verification names the first byte that differs on the card', async () => {
     const f = fixture('zstd');
     const device = await loopDevice(f.imageSize + 16 * MIB);

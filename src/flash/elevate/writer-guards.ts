@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { assessDrive } from '../drives/drive-safety.js';
 import type { Drive } from '../drives/drive.js';
@@ -55,6 +55,7 @@ export async function assertDeviceAllowed(
       'Pick the card again from the list (it may have been removed, or a partition was given instead of the disk).',
     );
   }
+  if (drive.bus === 'loop') await assertLoopOverFile(drive.device);
   const verdict = assessDrive(drive, {
     imageSizeBytes: null,
     sourcePath: sourceRealPath,
@@ -71,4 +72,21 @@ export async function assertDeviceAllowed(
     `Refused to write ${device}: ${reason?.message ?? 'the safety policy does not allow it.'} Nothing was written.`,
     'Insert an SD card (or USB reader) and pick it; built-in and system disks are never written.',
   );
+}
+
+/**
+ * A loop device set up over a block device (losetup /dev/loop0 /dev/sda) would carry the loop exemption onto real
+ * hardware: only a loop backed by a regular file counts as "a file posing as a disk".
+ */
+async function assertLoopOverFile(device: string): Promise<void> {
+  const name = device.replace(/^\/dev\//, '');
+  const backing = await readFile(`/sys/block/${name}/loop/backing_file`, 'utf8').catch(() => null);
+  const info = backing ? await stat(backing.trim()).catch(() => null) : null;
+  if (!info?.isFile()) {
+    throw new FlashError(
+      'flash-device-refused',
+      `${device} is a loop device that is not backed by a regular file; nothing was written.`,
+      'Loop devices are only written when they stand for an image file.',
+    );
+  }
 }

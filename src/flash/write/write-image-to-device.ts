@@ -215,6 +215,21 @@ async function openTargets(sizes: ReadonlyMap<string, number>): Promise<Target[]
   }
 }
 
+/**
+ * A reused card still carries its old partition table (and a GPT's backup copy at the end) until our first MiB lands
+ * last; an interrupted write would leave that old table pointing into half-written data, so the card could still
+ * look bootable. Blank both ends, flushed, before the image starts.
+ */
+async function eraseOldTables(targets: readonly Target[]): Promise<void> {
+  const zeros = (alignedBlocks(1, false).blocks[0] as Buffer).subarray(0, HELD_BACK_BYTES).fill(0);
+  for (const target of targets) {
+    await target.writer.write(zeros, 0);
+    const tail = Math.floor((target.capacity - HELD_BACK_BYTES) / 4096) * 4096;
+    if (tail >= HELD_BACK_BYTES) await target.writer.write(zeros.subarray(0, target.capacity - tail), tail);
+    await target.writer.sync();
+  }
+}
+
 function devicesOf(options: WriteImageToDeviceOptions): string[] {
   const devices = [...(options.devices ?? (options.device === undefined ? [] : [options.device]))];
   if (devices.length < 1 || devices.length > MAX_DEVICES || new Set(devices).size !== devices.length)
@@ -247,6 +262,10 @@ export async function writeImageToDevice(
   if (signal.aborted) throw flashCancelled();
   const report = throttled(options.onProgress, total);
   const targets = await openTargets(sizes);
+  await eraseOldTables(targets).catch(async (error: unknown) => {
+    await Promise.allSettled(targets.map((t) => t.writer.close()));
+    throw error;
+  });
   const names = targets.map((t) => `${t.device} (${t.capacity} bytes)`).join(', ');
   log(`Flashing ${source} (${format}, ${total ?? 'unknown'} bytes) to ${names}`);
 
