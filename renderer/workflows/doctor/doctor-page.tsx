@@ -2,25 +2,24 @@ import type { DoctorReport, ToolStatus } from '../../../src/contract/index.js';
 import { ErrorNotice } from '../../components/error-notice.js';
 import { companion } from '../../lib/companion.js';
 import { useLoad } from '../../lib/use-load.js';
+import { PageFrame } from '../../components/page-frame.js';
 import type { PageEntry } from '../navigation.js';
 
 export function DoctorPage({ page }: { page: PageEntry }) {
   const [report, reload] = useLoad<DoctorReport>(() => companion().doctor.run({}));
   return (
-    <section aria-labelledby="page-title" className="page">
-      <header className="page-header">
-        <div>
-          <h1 id="page-title">{page.label}</h1>
-          <p className="page-summary">{page.summary}</p>
-        </div>
+    <PageFrame
+      page={page}
+      actions={
         <button type="button" onClick={reload} disabled={report.state === 'loading'}>
           Check again
         </button>
-      </header>
+      }
+    >
       {report.state === 'loading' && <p aria-live="polite">Looking for tools…</p>}
       {report.state === 'failed' && <ErrorNotice error={report.error} />}
       {report.state === 'loaded' && <DoctorTable report={report.value} />}
-    </section>
+    </PageFrame>
   );
 }
 

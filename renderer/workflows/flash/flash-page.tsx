@@ -6,6 +6,7 @@ import { TaskProgressBar } from '../../components/task-progress.js';
 import { call, companion, errorInfo } from '../../lib/companion.js';
 import { formatBytes } from '../../lib/format.js';
 import { useTask } from '../../lib/use-task.js';
+import { PageFrame } from '../../components/page-frame.js';
 import { assertNever, type PageEntry } from '../navigation.js';
 import { DriveList } from './drive-list.js';
 
@@ -69,12 +70,10 @@ export function FlashPage({ page }: { page: PageEntry }) {
   };
 
   return (
-    <section aria-labelledby="page-title" className="page">
-      <h1 id="page-title">{page.label}</h1>
-      <p className="page-summary">{page.summary}</p>
+    <PageFrame page={page}>
       {error && <ErrorNotice error={error} onDismiss={() => setError(null)} />}
       {renderStep()}
-    </section>
+    </PageFrame>
   );
 
   function renderStep() {

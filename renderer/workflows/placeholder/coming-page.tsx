@@ -1,11 +1,10 @@
+import { PageFrame } from '../../components/page-frame.js';
 import type { PageEntry } from '../navigation.js';
 
 /** An honest empty page: what the workflow will do, and that it is not built yet. */
 export function ComingPage({ page, details }: { page: PageEntry; details: string[] }) {
   return (
-    <section aria-labelledby="page-title" className="page">
-      <h1 id="page-title">{page.label}</h1>
-      <p className="page-summary">{page.summary}</p>
+    <PageFrame page={page}>
       <div className="notice notice-info">
         <p>This workflow is not built yet. When it is, it will:</p>
         <ul>
@@ -15,6 +14,6 @@ export function ComingPage({ page, details }: { page: PageEntry; details: string
         </ul>
         <p>Until then, the Doctor page shows whether this computer has the programs it will need.</p>
       </div>
-    </section>
+    </PageFrame>
   );
 }

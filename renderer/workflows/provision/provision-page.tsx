@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import type { HostProfile } from '../../../src/contract/index.js';
 import { call, companion } from '../../lib/companion.js';
 import { useTask } from '../../lib/use-task.js';
+import { PageFrame } from '../../components/page-frame.js';
 import { assertNever, type PageEntry } from '../navigation.js';
 import { DoneStep } from './done-step.js';
 import { HostStep } from './host-step.js';
@@ -28,9 +29,7 @@ export function ProvisionPage({ page }: { page: PageEntry }) {
   }, [step, task?.id, task?.state]);
 
   return (
-    <section aria-labelledby="page-title" className="page">
-      <h1 id="page-title">{page.label}</h1>
-      <p className="page-summary">{page.summary}</p>
+    <PageFrame page={page}>
       <ol className="stepper" aria-label="Steps">
         {Object.entries(stepTitles).map(([kind, title]) => (
           <li key={kind} aria-current={kind === step.kind ? 'step' : undefined}>
@@ -40,7 +39,7 @@ export function ProvisionPage({ page }: { page: PageEntry }) {
       </ol>
       <h2 className="step-title">{stepTitles[step.kind]}</h2>
       {renderStep()}
-    </section>
+    </PageFrame>
   );
 
   function renderStep() {

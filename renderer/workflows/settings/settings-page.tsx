@@ -3,6 +3,7 @@ import type { ErrorInfo, KeychainStatus, Settings, SettingsView } from '../../..
 import { ErrorNotice } from '../../components/error-notice.js';
 import { call, companion, errorInfo } from '../../lib/companion.js';
 import { useLoad } from '../../lib/use-load.js';
+import { PageFrame } from '../../components/page-frame.js';
 import type { PageEntry } from '../navigation.js';
 import { SelfTestForm } from './self-test-form.js';
 
@@ -22,9 +23,7 @@ export function SettingsPage({ page, onSettings }: { page: PageEntry; onSettings
   };
 
   return (
-    <section aria-labelledby="page-title" className="page">
-      <h1 id="page-title">{page.label}</h1>
-      <p className="page-summary">{page.summary}</p>
+    <PageFrame page={page}>
       {error && <ErrorNotice error={error} onDismiss={() => setError(null)} />}
       {view.state === 'failed' && <ErrorNotice error={view.error} />}
       {view.state === 'loaded' && (
@@ -98,6 +97,6 @@ export function SettingsPage({ page, onSettings }: { page: PageEntry; onSettings
         </p>
       </fieldset>
       <SelfTestForm />
-    </section>
+    </PageFrame>
   );
 }

@@ -3,6 +3,7 @@ import type { CompanionEvent, ErrorInfo } from '../../../src/contract/index.js';
 import { ErrorNotice } from '../../components/error-notice.js';
 import { call, companion, errorInfo } from '../../lib/companion.js';
 import { useCompanionEvents } from '../../lib/use-companion-events.js';
+import { PageFrame } from '../../components/page-frame.js';
 import type { PageEntry } from '../navigation.js';
 import { splitCommandLine } from './split-command.js';
 import { TerminalView, type TerminalHandle } from './terminal-view.js';
@@ -102,9 +103,7 @@ export function TerminalPage({ page, fontSize }: { page: PageEntry; fontSize: nu
 
   const busy = run.state === 'starting' || run.state === 'running';
   return (
-    <section aria-labelledby="page-title" className="page page-terminal">
-      <h1 id="page-title">{page.label}</h1>
-      <p className="page-summary">{page.summary} It runs the program directly, without a shell.</p>
+    <PageFrame page={page} className="page-terminal" note="It runs the program directly, without a shell.">
       <form className="terminal-form" onSubmit={start}>
         <label>
           Command
@@ -146,7 +145,7 @@ export function TerminalPage({ page, fontSize }: { page: PageEntry; fontSize: nu
           Copy output
         </button>
       )}
-    </section>
+    </PageFrame>
   );
 }
 
