@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { DriveChoice, FlashRequest } from '../contract/index.js';
+import { CompanionError } from '../errors.js';
 import { sniffImageFormat } from '../image/image-format.js';
 import type { HostProfiles } from '../provision/host-profiles.js';
 import type { TaskContext, TaskManager } from '../tasks/task-manager.js';
@@ -88,7 +89,9 @@ export class FlashService {
   async start(request: FlashRequest): Promise<{ id: string; result: Promise<unknown> }> {
     const source = await this.describeSource(request.image);
     const choices = await this.drives({ showAllDrives: request.showAllDrives, image: source.path });
-    const picked = requestedDevices(request).map((device) => checkChoice(choices, device, request));
+    const checked = requestedDevices(request).map((device) => checkChoice(choices, device, request));
+    // /dev/disk4 and /dev/rdisk4 find the same drive: it is written once, not twice at the same time.
+    const picked = [...new Map(checked.map((c) => [c.drive.device, c])).values()];
     const drives = picked.map((c) => c.drive);
     const names = drives.map((d) => d.device).join(', ');
     const title =
@@ -114,6 +117,11 @@ export class FlashService {
         allowNonRemovable: picked.some((c) => c.verdict.needsConfirmation) && (request.confirmed ?? false),
         onProgress: (progress) => ctx.progress({ ...progress, unit: 'bytes' }),
         log: (line) => ctx.log(line),
+      }).catch((error: unknown) => {
+        // A cancelled task is shown as cancelled whatever the error: the outcome keeps the warning visible.
+        if (error instanceof CompanionError && error.code === 'flash-writer-still-running')
+          ctx.setOutcome(`${error.message} ${error.hint}`);
+        throw error;
       });
       const cards = drives.map((drive, i) => ({ drive, card: result.devices[i] }));
       this.results.set(ctx.taskId, {

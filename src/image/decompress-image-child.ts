@@ -9,7 +9,8 @@ export interface DecompressorExit {
 }
 
 export interface Decompressor {
-  stdin: Writable;
+  /** Null when the decompressor reads an inherited descriptor instead of a pipe from us. */
+  stdin: Writable | null;
   /** Settles once the process has exited and its pipes are closed; never rejects. */
   exited: Promise<DecompressorExit>;
   /** SIGTERM to the whole process group, SIGKILL after a grace period for anything that ignored it. */
@@ -24,10 +25,15 @@ const KILL_GRACE_MS = 2000;
  * never pass through this process. runTool cannot hand a child a file as stdout, so this follows its rules instead:
  * an argv array (no shell), its own process group, the whole group killed on stop.
  */
-export function spawnDecompressor(file: string, args: readonly string[], outputFd: number): Decompressor {
-  const child = spawn(file, args, { stdio: ['pipe', outputFd, 'pipe'], detached: true });
-  const { stdin } = child;
-  if (!stdin) throw new Error('spawn gave the decompressor no stdin pipe');
+export function spawnDecompressor(
+  file: string,
+  args: readonly string[],
+  outputFd: number,
+  inputFd?: number,
+): Decompressor {
+  const child = spawn(file, args, { stdio: [inputFd ?? 'pipe', outputFd, 'pipe'], detached: true });
+  const stdin = inputFd === undefined ? child.stdin : null;
+  if (inputFd === undefined && !stdin) throw new Error('spawn gave the decompressor no stdin pipe');
   let stderr = Buffer.alloc(0);
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = Buffer.concat([stderr, chunk]);

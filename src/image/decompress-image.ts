@@ -106,7 +106,7 @@ async function throughChild(job: Job & { format: 'zstd' | 'xz'; tool: string }):
   };
   job.signal.addEventListener('abort', stop, { once: true });
   try {
-    const feeding = pipeline(job.input, child.stdin).catch((error: NodeJS.ErrnoException) => {
+    const feeding = pipeline(job.input, child.stdin!).catch((error: NodeJS.ErrnoException) => {
       if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_PREMATURE_CLOSE') feedFailure ??= error;
       child.stop();
     });

@@ -3,7 +3,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, mkdtemp, open, rm, truncate, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, open, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -68,6 +68,23 @@ const errorOf = (events: WriterEvent[]) => {
   const last = events.at(-1);
   return last && 'error' in last ? last.error : null;
 };
+
+/** Whether a process with this id still exists (a zombie counts: it has not been waited for). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    expect((error as NodeJS.ErrnoException).code).toBe('ESRCH');
+    return false;
+  }
+}
+
+/** The writer's source bind mounts now in place (a killed writer cannot remove its own). */
+async function writerMounts(): Promise<string[]> {
+  const lines = (await readFile('/proc/self/mountinfo', 'utf8')).split('\n');
+  return lines.map((l) => l.split(' ')[4] ?? '').filter((m) => /\/companion-writer-[^/]+\/image$/.test(m));
+}
 
 async function rejection(promise: Promise<unknown>): Promise<CompanionError> {
   const error = await promise.then(
@@ -180,10 +197,12 @@ describe('runPrivilegedWriter (as root)', () => {
     const device = await loopDevice(big.imageSize + 16 * MIB);
     const controller = new AbortController();
     let cancelledAt = 0;
+    let pid = 0;
     const writing = runPrivilegedWriter({
       source: big.compressedPath!,
       device,
       signal: controller.signal,
+      onSpawn: (p) => (pid = p),
       onProgress: (p) => {
         if (p.phase === 'writing' && p.done > 8 * MIB && !cancelledAt) {
           cancelledAt = Date.now();
@@ -192,8 +211,45 @@ describe('runPrivilegedWriter (as root)', () => {
       },
     });
     const error = await rejection(writing);
+    expect(alive(pid)).toBe(false);
     expect(error).toBeInstanceOf(CancelledError);
     expect(cancelledAt).toBeGreaterThan(0);
     expect(Date.now() - cancelledAt).toBeLessThan(2000);
+  });
+
+  it('settles a cancel only once the writer has exited, killing one that does not stop in time', async () => {
+    const device = await loopDevice(big.imageSize + 16 * MIB);
+    const mountsBefore = new Set(await writerMounts());
+    const controller = new AbortController();
+    const lines: string[] = [];
+    let pid = 0;
+    const writing = runPrivilegedWriter({
+      source: big.compressedPath!,
+      device,
+      signal: controller.signal,
+      cancelGraceMs: 500,
+      onSpawn: (p) => (pid = p),
+      log: (line) => lines.push(line),
+      onProgress: (p) => {
+        if (p.phase !== 'writing' || p.done < 8 * MIB || controller.signal.aborted) return;
+        // A writer stuck in the kernel (a card hanging in a flush) cannot answer the cancel: stop it cold.
+        process.kill(pid, 'SIGSTOP');
+        controller.abort();
+      },
+    });
+    const error = await rejection(writing);
+    // Checked the moment the promise settles: the process must already be gone (exited and reaped).
+    const stillThere = alive(pid);
+    for (const mount of await writerMounts()) {
+      if (mountsBefore.has(mount)) continue;
+      execFileSync('umount', [mount]);
+      await rm(path.dirname(mount), { recursive: true, force: true });
+    }
+    expect(pid).toBeGreaterThan(0);
+    expect(stillThere).toBe(false);
+    expect(error).toBeInstanceOf(CancelledError);
+    expect(lines.join('\n')).toMatch(
+      /did not stop within 0.5 s of the cancel: killing the privileged writer/,
+    );
   });
 });

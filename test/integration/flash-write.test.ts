@@ -109,6 +109,31 @@ describe('writeImageToDevice', () => {
     },
   );
 
+  it.each(['raw', 'zstd'])(
+    'reads a %s image through the descriptor it was given, not the path (which may have been swapped)',
+    async (name) => {
+      const f = fixture(name);
+      const copy = path.join(dir, `swapped-${name}`);
+      execFileSync('cp', [sourceOf(f), copy]);
+      const handle = await open(sourceOf(f), 'r');
+      const device = await loopDevice(f.imageSize + 16 * MIB);
+      try {
+        const result = await writeImageToDevice({
+          source: copy,
+          sourceFd: handle.fd,
+          device,
+          verify: false,
+          // The first log line comes after the path's format and size were read, before any image byte: swap now.
+          log: (line) => void (line.startsWith('Flashing') && execFileSync('truncate', ['-s', '0', copy])),
+        });
+        expect(result.sourceSha256).toBe(f.sha256);
+        expect(await sha256OfDevice(device, f.imageSize)).toBe(f.sha256);
+      } finally {
+        await handle.close();
+      }
+    },
+  );
+
   it('refuses an image larger than the device before writing anything', async () => {
     const f = fixture('zstd');
     const device = await loopDevice(32 * MIB);

@@ -11,11 +11,16 @@ import type { InvokingUser } from './writer-guards.js';
 export interface CheckedSource {
   /** Give this to writeImageToDevice. */
   path: string;
+  /** The descriptor the invoking user opened and the checks ran on; the image is read through it. */
+  fd: number;
   realPath: string;
   /** How the file was pinned, for the task log. */
   pinned: string;
   close(): Promise<void>;
 }
+
+// O_NONBLOCK: a path swapped for a FIFO must fail the checks below, not hang a root process in open().
+const READ_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
 
 const refuseSource = (source: string, why: string) =>
   new FlashError(
@@ -29,11 +34,11 @@ const refuseSource = (source: string, why: string) =>
  * power never lends a user a file they could not read (/etc/shadow onto a card they then read back). Devices, FIFOs
  * and folders are refused: only a regular file makes sense, and a FIFO could stall a root process.
  *
- * The writer and its decompressors then open the file by path again, so a caller could swap the path for a symlink
- * right after this check. On Linux the opened descriptor is bind-mounted onto a file in a root-only folder, and
- * that path is what the writer reads: it names the checked inode whatever happens to the original path. (The
- * /proc/<pid>/fd path alone is not enough: zstd and gzip refuse to read through a symlink.) Where the bind mount is
- * not possible (macOS, no mount rights), the identity is re-checked instead, which leaves a narrow window.
+ * The image is then read through that descriptor (`fd`: the decompressor's stdin, or positional reads of a raw
+ * image), never by path. The path is still used to sniff the format and size, so it is pinned as well: on Linux the
+ * descriptor is bind-mounted onto a file in a root-only folder, which names the checked inode whatever happens to
+ * the original path. Where the bind mount is not
+ * possible (macOS, no mount rights), root reopens the path and checks it reached the same inode (`reopenChecked`).
  */
 export async function openSourceAsUser(
   source: string,
@@ -49,11 +54,9 @@ export async function openSourceAsUser(
     throw refuseSource(source, 'does not exist or cannot be reached');
   }
   if (!info.isFile()) throw refuseSource(source, 'is not a regular file');
-  const handle = await asUser(user, () => open(realPath, constants.O_RDONLY | constants.O_NOFOLLOW)).catch(
-    () => {
-      throw refuseSource(source, 'is not readable by your account');
-    },
-  );
+  const handle = await asUser(user, () => open(realPath, READ_FLAGS)).catch(() => {
+    throw refuseSource(source, 'is not readable by your account');
+  });
   const opened = await handle.stat();
   if (!opened.isFile() || opened.ino !== info.ino || opened.dev !== info.dev) {
     await handle.close();
@@ -63,6 +66,7 @@ export async function openSourceAsUser(
   if (pin) {
     return {
       path: pin.path,
+      fd: handle.fd,
       realPath,
       pinned: 'bind-mounted',
       close: async () => {
@@ -71,12 +75,37 @@ export async function openSourceAsUser(
       },
     };
   }
-  const again = await stat(realPath).catch(() => null);
-  if (again?.ino !== info.ino || again.dev !== info.dev) {
+  const rooted = await reopenChecked(realPath, opened, source).catch(async (error: unknown) => {
     await handle.close();
-    throw refuseSource(source, 'changed while it was being checked');
-  }
-  return { path: realPath, realPath, pinned: 're-checked', close: () => handle.close() };
+    throw error;
+  });
+  return {
+    path: realPath,
+    fd: handle.fd,
+    realPath,
+    pinned: 're-checked',
+    close: async () => {
+      await Promise.allSettled([rooted.close(), handle.close()]);
+    },
+  };
+}
+
+/**
+ * Where the file cannot be pinned, root opens the path itself (never through a link at its end, never waiting on a
+ * FIFO) and proves that descriptor reached the inode the user's descriptor holds (`checked`, its fstat). Holding it
+ * keeps the inode alive, so its number cannot be reused for another file while the write runs. The image bytes
+ * themselves are read through the user's descriptor (`fd`), so a path swapped after this check is never read.
+ */
+export async function reopenChecked(
+  realPath: string,
+  checked: Stats,
+  source = realPath,
+): Promise<FileHandle> {
+  const handle = await open(realPath, READ_FLAGS).catch(() => null);
+  const info = await handle?.stat().catch(() => null);
+  if (handle && info?.isFile() && info.dev === checked.dev && info.ino === checked.ino) return handle;
+  await handle?.close();
+  throw refuseSource(source, 'changed while it was being checked');
 }
 
 /** Runs `action` with the user's effective uid/gid (and only their primary group), then returns to root. */

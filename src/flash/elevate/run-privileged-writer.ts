@@ -1,31 +1,16 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { constants, existsSync, openSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { resourcesDir } from '../../provision/nixos-module.js';
 import { runToolOrThrow } from '../../tools/run-tool.js';
-import type { FlashProgress, WriteImageToDeviceResult } from '../write/write-image-to-device.js';
-import { readLines } from './line-stream.js';
-import {
-  elevationUnavailable,
-  interpretWriterExit,
-  PKEXEC_CANDIDATES,
-  planWriterLaunch,
-  type WriterExit,
-  type WriterLaunch,
-} from './writer-launch.js';
-import {
-  decodeEvent,
-  encodeLine,
-  requestDevices,
-  WRITER_PROTOCOL_VERSION,
-  type WriterRequest,
-} from './writer-protocol.js';
+import type { WriteImageToDeviceResult } from '../write/write-image-to-device.js';
+import { type SuperviseOptions, superviseWriter } from './supervise-writer.js';
+import { elevationUnavailable, PKEXEC_CANDIDATES, planWriterLaunch } from './writer-launch.js';
+import { WRITER_PROTOCOL_VERSION, type WriterRequest } from './writer-protocol.js';
 
-export interface RunPrivilegedWriterOptions {
+export interface RunPrivilegedWriterOptions extends SuperviseOptions {
   source: string;
   /** A whole disk the app's safety policy allowed; the writer checks it again as root. */
   device?: string;
@@ -34,14 +19,8 @@ export interface RunPrivilegedWriterOptions {
   verify?: boolean;
   /** The user confirmed a non-removable disk (see the protocol's field of the same name). */
   allowNonRemovable?: boolean;
-  signal?: AbortSignal;
-  onProgress?: (progress: FlashProgress) => void;
-  log?: (line: string) => void;
 }
 
-/** After `{cancel: true}` and EOF, how long the writer gets before it is killed (when we may kill it). */
-const CANCEL_GRACE_MS = 2000;
-const STDERR_TAIL = 4096;
 const HELPER_FILE = 'companion-flash-writer.cjs';
 
 /** The fixed launcher path: the one polkit's policy names (resources/polkit). */
@@ -101,110 +80,4 @@ export async function runPrivilegedWriter(
   } finally {
     if (pipeDir) await rm(pipeDir, { recursive: true, force: true });
   }
-}
-
-/** The two ends of the protocol: the child's stdio, or on macOS the pipes opened read-write (never blocking). */
-function protocolStreams(plan: WriterLaunch, child: ChildProcess) {
-  if (plan.pipes) {
-    const toWriter = new Socket({ fd: openSync(plan.pipes.in, constants.O_RDWR), readable: false });
-    const fromWriter = new Socket({ fd: openSync(plan.pipes.out, constants.O_RDWR), writable: false });
-    return { toWriter, fromWriter };
-  }
-  if (!child.stdin || !child.stdout) throw new Error('spawn gave the writer no stdio pipes');
-  return { toWriter: child.stdin, fromWriter: child.stdout };
-}
-
-function superviseWriter(
-  plan: WriterLaunch,
-  request: WriterRequest,
-  launcher: string,
-  options: RunPrivilegedWriterOptions,
-): Promise<WriteImageToDeviceResult> {
-  const { signal, onProgress, log = () => {} } = options;
-  return new Promise((resolve, reject) => {
-    const child = spawn(plan.file, plan.args, { stdio: ['pipe', 'pipe', 'pipe'] });
-    const { toWriter, fromWriter } = protocolStreams(plan, child);
-    let outcome: WriterExit['outcome'] = null;
-    let stderr = '';
-    let cancelRequested = false;
-    let settled = false;
-    let killTimer: NodeJS.Timeout | undefined;
-    const finish = (action: () => void) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(killTimer);
-      signal?.removeEventListener('abort', cancel);
-      if (plan.pipes) [toWriter, fromWriter].forEach((s) => s.destroy());
-      action();
-    };
-    const cancel = () => {
-      cancelRequested = true;
-      // Both levers: the cancel line, then EOF. Killing may be refused (a pkexec'd writer is root's process).
-      if (toWriter.writable) toWriter.end(encodeLine({ cancel: true }));
-      killTimer = setTimeout(() => {
-        child.kill('SIGKILL');
-        finish(() => reject(interpretWriterExit(exitOf(null, 'SIGKILL'))));
-      }, CANCEL_GRACE_MS);
-    };
-    const exitOf = (code: number | null, sig: NodeJS.Signals | null): WriterExit => ({
-      via: plan.via,
-      code,
-      signal: sig,
-      stderr,
-      outcome,
-      cancelRequested,
-      launcher,
-      request,
-    });
-    // EPIPE when the writer (or pkexec) is gone before reading: its exit code tells the story.
-    toWriter.on('error', () => {});
-    child.stderr?.setEncoding('utf8');
-    child.stderr?.on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-STDERR_TAIL)));
-    readLines(fromWriter, {
-      onLine: (line) => {
-        let event;
-        try {
-          event = decodeEvent(line);
-        } catch (error) {
-          child.kill('SIGKILL');
-          finish(() => reject(error));
-          return;
-        }
-        if ('progress' in event) onProgress?.({ ...event.progress, unit: 'bytes' });
-        else if ('log' in event) log(event.log);
-        else outcome = event;
-      },
-      onError: (error) => {
-        child.kill('SIGKILL');
-        finish(() => reject(error));
-      },
-      onEnd: () => {},
-    });
-    child.on('error', (error) => finish(() => reject(error)));
-    child.on('close', (code, sig) => {
-      finish(() => {
-        try {
-          const done = interpretWriterExit(exitOf(code, sig));
-          const devices = requestDevices(request);
-          // A writer that predates per-card results only says done when its one card succeeded.
-          resolve({
-            ...done,
-            devices:
-              done.devices ??
-              devices.map((device) => ({
-                device,
-                ok: true,
-                bytesWritten: done.bytesWritten,
-                verified: done.verified,
-              })),
-          });
-        } catch (error) {
-          reject(error);
-        }
-      });
-    });
-    toWriter.write(encodeLine(request));
-    if (signal?.aborted) cancel();
-    else signal?.addEventListener('abort', cancel, { once: true });
-  });
 }

@@ -35,6 +35,14 @@ describe('writer protocol', () => {
     ['missing verify', JSON.stringify({ v: 1, source: '/a.img', device: '/dev/sdb' })],
     ['not JSON', '{v:1'],
     ['oversize', JSON.stringify({ ...request, source: `/${'x'.repeat(MAX_LINE_BYTES)}` })],
+    [
+      'a repeated device',
+      JSON.stringify({ v: 1, source: '/a.img', devices: ['/dev/sdb', '/dev/sdb'], verify: true }),
+    ],
+    [
+      'one macOS disk by both its names',
+      JSON.stringify({ v: 1, source: '/a.img', devices: ['/dev/disk4', '/dev/rdisk4'], verify: true }),
+    ],
   ])('rejects a request with %s', (_name, line) => {
     expect(() => decodeRequest(line)).toThrow(WriterProtocolError);
   });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CompanionError } from '../../errors.js';
+import { findRepeatedDisk } from '../drives/same-disk.js';
 
 /**
  * The line protocol between the app and the privileged writer (ISSUE 4): one JSON object per line. The app sends one
@@ -33,7 +34,8 @@ export const writerRequestSchema = z
       .array(absolutePath)
       .min(1)
       .max(MAX_WRITER_DEVICES)
-      .refine((d) => new Set(d).size === d.length, 'must not repeat a device')
+      // /dev/disk4 and /dev/rdisk4 are one disk too.
+      .refine((d) => findRepeatedDisk(d) === null, 'must not repeat a device')
       .optional(),
     verify: z.boolean(),
     /**

@@ -2,7 +2,9 @@ import { stat } from 'node:fs/promises';
 import type { Readable, Writable } from 'node:stream';
 import { CancelledError, describeError } from '../../errors.js';
 import { listDrives } from '../drives/list-drives.js';
+import { assertDistinctDisks } from '../drives/same-disk.js';
 import { FlashError } from '../flash-errors.js';
+import { type DeviceIdentity, identityOf } from '../write/device-identity.js';
 import { writeImageToDevice } from '../write/write-image-to-device.js';
 import { readLines } from './line-stream.js';
 import { openSourceAsUser } from './checked-source.js';
@@ -73,14 +75,16 @@ export async function runWriterSession(io: WriterSessionIo): Promise<number> {
     const accepted = await gotRequest;
     const devices = requestDevices(accepted);
     const { source, verify, allowNonRemovable } = accepted;
-    const checked = await checkRequest(source, devices, io, allowNonRemovable ?? false);
+    const { checked, approved } = await checkRequest(source, devices, io, allowNonRemovable ?? false);
     try {
       await emit({
         log: `Writing ${checked.realPath} to ${devices.join(', ')} as root (checked by the writer itself; source ${checked.pinned})`,
       });
       const result = await writeImageToDevice({
         source: checked.path,
+        sourceFd: checked.fd,
         devices,
+        approvedDevices: approved,
         verify,
         signal: abort.signal,
         onProgress: ({ phase, done, total }) => void emit({ progress: { phase, done, total } }),
@@ -97,36 +101,42 @@ export async function runWriterSession(io: WriterSessionIo): Promise<number> {
   }
 }
 
-/** Every device is checked before the first byte goes anywhere: one refused device refuses the whole request. */
+/**
+ * Every device is checked before the first byte goes anywhere: one refused device refuses the whole request. Each
+ * device's stat is taken before the policy looks at it; the write later refuses a descriptor that leads elsewhere.
+ */
 async function checkRequest(
   source: string,
   devices: readonly string[],
   io: WriterSessionIo,
   allowNonRemovable: boolean,
 ) {
-  for (const device of devices) await assertDiskDevice(device);
+  assertDistinctDisks(devices);
+  const approved = new Map<string, DeviceIdentity>();
+  for (const device of devices) approved.set(device, await assertDiskDevice(device));
   const user = await findInvokingUser(io.env, io.inputPath);
   const checked = await openSourceAsUser(source, user);
   try {
     const drives = await listDrives();
     for (const device of devices)
       await assertDeviceAllowed(device, checked.realPath, drives, allowNonRemovable);
-    return checked;
+    return { checked, approved };
   } catch (error) {
     await checked.close();
     throw error;
   }
 }
 
-async function assertDiskDevice(device: string): Promise<void> {
+async function assertDiskDevice(device: string): Promise<DeviceIdentity> {
   const info = await stat(device).catch(() => null);
   // macOS writes through /dev/rdiskN, a character device; everywhere else it must be a block device.
   const isDisk = info?.isBlockDevice() || (process.platform === 'darwin' && info?.isCharacterDevice());
-  if (!isDisk) {
+  if (!info || !isDisk) {
     throw new FlashError(
       'flash-device-unknown',
       `${device} is not a disk device; nothing was written.`,
       'Pick the card again from the list.',
     );
   }
+  return identityOf(info);
 }

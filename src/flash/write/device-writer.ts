@@ -1,11 +1,19 @@
 import { constants } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
+import { DeviceWriteFailure } from './device-write-failure.js';
+import { assertSameDevice, type DeviceIdentity, identityOf } from './device-identity.js';
 import { deviceBusy, deviceDenied } from './flash-write-errors.js';
 
 // Direct I/O needs offsets and lengths in whole device blocks; 4 KiB covers 512e and 4Kn cards alike.
 const DIRECT_ALIGN = 4096;
 /** Where O_DIRECT does not exist (macOS), Node reports undefined; 0 leaves the flags as they are. */
 const O_DIRECT: number = (constants as { O_DIRECT?: number }).O_DIRECT ?? 0;
+
+/** A descriptor to read the device back with, and whether it bypasses the page cache. */
+export interface ReadBack {
+  handle: FileHandle;
+  direct: boolean;
+}
 
 /**
  * The open device. Writes go through O_DIRECT when the OS has it: buffered writes to a block device measured
@@ -15,30 +23,28 @@ const O_DIRECT: number = (constants as { O_DIRECT?: number }).O_DIRECT ?? 0;
  */
 export class DeviceWriter {
   private buffered: FileHandle | null = null;
+  private closed: Promise<void> | null = null;
 
   private constructor(
     readonly device: string,
     private readonly main: FileHandle,
     readonly direct: boolean,
+    /** What the exclusive descriptor leads to; every later descriptor must lead there too. */
+    readonly identity: DeviceIdentity,
   ) {}
 
-  /** O_EXCL on a Linux block device fails with EBUSY while anything has it mounted: the check the kernel makes. */
-  static async open(device: string): Promise<DeviceWriter> {
-    const flags = constants.O_WRONLY | constants.O_EXCL;
+  /**
+   * O_EXCL on a Linux block device fails with EBUSY while anything has it mounted: the check the kernel makes.
+   * `approved` is what the path was when the safety policy passed it; the descriptor must still lead there.
+   */
+  static async open(device: string, approved?: DeviceIdentity): Promise<DeviceWriter> {
+    const { handle, direct } = await openExclusive(device);
     try {
-      if (O_DIRECT) {
-        try {
-          return new DeviceWriter(device, await open(device, flags | O_DIRECT), true);
-        } catch (error) {
-          // File systems such as tmpfs refuse O_DIRECT: fall back to plain writes.
-          if ((error as NodeJS.ErrnoException).code !== 'EINVAL') throw error;
-        }
-      }
-      return new DeviceWriter(device, await open(device, flags), false);
+      const identity = identityOf(await handle.stat());
+      if (approved) assertSameDevice(device, approved, identity, false);
+      return new DeviceWriter(device, handle, direct, identity);
     } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'EBUSY') throw deviceBusy(device, error);
-      if (code === 'EACCES' || code === 'EPERM') throw deviceDenied(device, error);
+      await handle.close();
       throw error;
     }
   }
@@ -51,8 +57,8 @@ export class DeviceWriter {
       await writeAll(handle, data, position);
     } catch (error) {
       // EINVAL from O_DIRECT means a buffer or device alignment this code did not foresee: write it plainly.
-      if (handle !== this.main || !this.direct || (error as NodeJS.ErrnoException).code !== 'EINVAL')
-        throw error;
+      const code = (error as NodeJS.ErrnoException).code;
+      if (handle !== this.main || !this.direct || code !== 'EINVAL') throw error;
       await writeAll(await this.bufferedHandle(), data, position);
     }
   }
@@ -63,29 +69,85 @@ export class DeviceWriter {
     await this.main.datasync();
   }
 
-  async close(): Promise<void> {
-    await Promise.allSettled([this.buffered?.close(), this.main.close()]);
+  /**
+   * A second, read-only descriptor for the read-back. Opened while this writer still holds the exclusive claim (the
+   * kernel allows that to the same process, and to nobody else's O_EXCL or mount), so no automounter can take the
+   * card between the last write and the end of verification.
+   */
+  async openReadBack(): Promise<ReadBack> {
+    const readBack = await openForReadBack(this.device);
+    try {
+      assertSameDevice(this.device, this.identity, identityOf(await readBack.handle.stat()), true);
+      return readBack;
+    } catch (error) {
+      await readBack.handle.close();
+      throw error;
+    }
+  }
+
+  /** Gives up the claim; safe to call more than once. */
+  close(): Promise<void> {
+    this.closed ??= Promise.allSettled([this.buffered?.close(), this.main.close()]).then(() => {});
+    return this.closed;
   }
 
   private async bufferedHandle(): Promise<FileHandle> {
+    if (this.buffered) return this.buffered;
     // No O_EXCL here: this process already holds the exclusive claim through the main descriptor.
-    this.buffered ??= await open(this.device, constants.O_WRONLY);
-    return this.buffered;
+    const handle = await open(this.device, constants.O_WRONLY);
+    try {
+      assertSameDevice(this.device, this.identity, identityOf(await handle.stat()), true);
+    } catch (error) {
+      await handle.close();
+      throw error;
+    }
+    this.buffered = handle;
+    return handle;
+  }
+}
+
+async function openExclusive(device: string): Promise<ReadBack> {
+  const flags = constants.O_WRONLY | constants.O_EXCL;
+  try {
+    if (O_DIRECT) {
+      try {
+        return { handle: await open(device, flags | O_DIRECT), direct: true };
+      } catch (error) {
+        // File systems such as tmpfs refuse O_DIRECT: fall back to plain writes.
+        if ((error as NodeJS.ErrnoException).code !== 'EINVAL') throw error;
+      }
+    }
+    return { handle: await open(device, flags), direct: false };
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EBUSY') throw deviceBusy(device, error);
+    if (code === 'EACCES' || code === 'EPERM') throw deviceDenied(device, error);
+    throw error;
   }
 }
 
 async function writeAll(handle: FileHandle, data: Buffer, position: number): Promise<void> {
   let done = 0;
+  const end = position + data.length;
   while (done < data.length) {
-    const { bytesWritten } = await handle.write(data, done, data.length - done, position + done);
-    if (bytesWritten === 0)
-      throw Object.assign(new Error('short write at the end of the device'), { code: 'ENOSPC' });
+    let bytesWritten: number;
+    try {
+      ({ bytesWritten } = await handle.write(data, done, data.length - done, position + done));
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      // EINVAL stays as it is: the caller retries that one without O_DIRECT.
+      if (code === 'EINVAL') throw error;
+      throw new DeviceWriteFailure(code, position + done, end, error);
+    }
+    if (bytesWritten === 0) {
+      throw new DeviceWriteFailure('ENOSPC', position + done, end, 'short write at the end of the device');
+    }
     done += bytesWritten;
   }
 }
 
 /** Opens the device to read it back, bypassing the page cache when the OS allows. */
-export async function openForReadBack(device: string): Promise<{ handle: FileHandle; direct: boolean }> {
+export async function openForReadBack(device: string): Promise<ReadBack> {
   if (O_DIRECT) {
     try {
       return { handle: await open(device, constants.O_RDONLY | O_DIRECT), direct: true };

@@ -1,6 +1,7 @@
 import { CancelledError } from '../../errors.js';
 import { formatSize } from '../../image/image-errors.js';
 import { FlashError } from '../flash-errors.js';
+import { DeviceWriteFailure } from './device-write-failure.js';
 
 /** Said after every failure once writing has begun: a half-written card must not be trusted. */
 export const CARD_UNUSABLE = 'The card is unusable until it is flashed again.';
@@ -30,11 +31,11 @@ export function deviceBusy(device: string, cause: unknown): FlashError {
   );
 }
 
-export function deviceGone(device: string, written: number, cause: unknown): FlashError {
+export function deviceGone(device: string, offset: number, cause: unknown): FlashError {
   const code = (cause as NodeJS.ErrnoException | null)?.code ?? 'an I/O error';
   return new FlashError(
     'flash-device-gone',
-    `${device} stopped responding after ${formatSize(written)} (${code}): it was removed or has failed. ${CARD_UNUSABLE}`,
+    `${device} stopped responding at byte ${offset} (${formatSize(offset)} in; ${code}): it was removed, or it has failed. ${CARD_UNUSABLE}`,
     'Reinsert the card (try another reader or card if it happens again), then flash it again.',
     { cause },
   );
@@ -65,12 +66,21 @@ export function flashCancelled(): CancelledError {
   return new CancelledError(`Flashing was cancelled. ${CARD_UNUSABLE}`, 'Flash it again before using it.');
 }
 
-/** Maps a write/read failure on the device to the words for it; unknown errors pass through. */
+const GONE = new Set(['EIO', 'ENODEV', 'ENXIO', 'ENOMEDIUM', 'ESHUTDOWN']);
+
+/**
+ * Maps a write/read failure on the device to the words for it; unknown errors pass through. `written` is how far the
+ * device got, used when the failure does not say where it happened.
+ */
 export function deviceIoError(device: string, written: number, deviceBytes: number, error: unknown): unknown {
-  const code = (error as NodeJS.ErrnoException | null)?.code;
-  if (code === 'ENOSPC' || code === 'EFBIG') return deviceTooSmall(device, null, deviceBytes);
-  if (code === 'EIO' || code === 'ENODEV' || code === 'ENXIO' || code === 'ENOMEDIUM') {
-    return deviceGone(device, written, error);
+  const failure = error instanceof DeviceWriteFailure ? error : null;
+  const code = failure ? failure.code : (error as NodeJS.ErrnoException | null)?.code;
+  if (code === 'ENOSPC' || code === 'EFBIG') {
+    // Only a write reaching past the stated capacity means the image did not fit. Short of it, the card refused
+    // room it claims to have (measured: a loop over a full tmpfs answers O_DIRECT writes with ENOSPC, not EIO).
+    if (!failure || failure.end > deviceBytes) return deviceTooSmall(device, null, deviceBytes);
+    return deviceGone(device, failure.offset, error);
   }
-  return error;
+  if (code !== undefined && GONE.has(code)) return deviceGone(device, failure?.offset ?? written, error);
+  return failure ? failure.cause : error;
 }

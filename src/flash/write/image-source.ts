@@ -2,7 +2,7 @@ import { constants } from 'node:fs';
 import { type FileHandle, mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, Worker } from 'node:worker_threads';
 import { type Decompressor, spawnDecompressor } from '../../image/decompress-image-child.js';
 import { decompressionFailure } from '../../image/decompress-image-failure.js';
 import { ImageError } from '../../image/image-errors.js';
@@ -12,7 +12,13 @@ import { runToolOrThrow } from '../../tools/run-tool.js';
 import { BLOCK_BYTES, alignedBlocks } from './aligned-buffers.js';
 import { systemProgram } from './device-size.js';
 import { CARD_UNUSABLE } from './flash-write-errors.js';
-import { READ_HASH_WORKER, SLOT_FREE, type WorkerMessage } from './read-hash-worker.js';
+import {
+  HASH_WORKER,
+  NEEDS_WRITE,
+  READ_WORKER,
+  releaseSlot,
+  type WorkerMessage,
+} from './read-hash-worker.js';
 
 /** Enough slots that the reader runs ahead while two writes are in flight. */
 const SLOTS = 6;
@@ -44,7 +50,7 @@ export interface ImageSource {
  * Node cannot create an anonymous one whose raw descriptor a worker may read; it lives in a private temp folder and
  * is unlinked as soon as both ends are open.
  */
-async function decompressorPipe(tool: string, args: readonly string[]) {
+async function decompressorPipe(tool: string, args: readonly string[], inputFd?: number) {
   const dir = await mkdtemp(path.join(tmpdir(), 'companion-flash-'));
   try {
     const fifo = path.join(dir, 'image');
@@ -52,8 +58,8 @@ async function decompressorPipe(tool: string, args: readonly string[]) {
     // Non-blocking first, so opening the write end cannot wait for a reader (and the reader for a writer).
     const probe = await open(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
     const writeEnd = await open(fifo, constants.O_WRONLY);
-    const child = spawnDecompressor(tool, args, writeEnd.fd);
-    child.stdin.end(); // it reads the file named in args
+    const child = spawnDecompressor(tool, args, writeEnd.fd, inputFd);
+    child.stdin?.end(); // it reads the file named in args, or the inherited descriptor
     const readEnd = await open(fifo, constants.O_RDONLY);
     await Promise.all([probe.close(), writeEnd.close()]);
     return { child, readEnd };
@@ -62,26 +68,53 @@ async function decompressorPipe(tool: string, args: readonly string[]) {
   }
 }
 
+/**
+ * The decompressed image as blocks. With `sourceFd` (an open descriptor of `source`, still owned by the caller) the
+ * bytes come from that descriptor, never from the path again: the privileged writer checked that descriptor, and a
+ * path can be swapped for another file between a check and an open.
+ */
 export async function openImageSource(
   source: string,
   format: ImageFormat,
   hash = true,
+  sourceFd?: number,
 ): Promise<ImageSource> {
   let child: Decompressor | null = null;
-  let input: FileHandle;
+  let input: FileHandle | null = null;
+  let fd: number;
   if (format === 'raw') {
-    input = await open(source, 'r');
+    if (sourceFd === undefined) input = await open(source, 'r');
+    fd = input?.fd ?? (sourceFd as number);
   } else {
     const tool = await findTool(format);
-    ({ child, readEnd: input } = await decompressorPipe(tool, [...DECOMPRESS_ARGS[format], '--', source]));
+    const args = [...DECOMPRESS_ARGS[format], ...(sourceFd === undefined ? ['--', source] : [])];
+    ({ child, readEnd: input } = await decompressorPipe(tool, args, sourceFd));
+    fd = input.fd;
   }
   const { memory, blocks } = alignedBlocks(SLOTS, true);
   const control = new SharedArrayBuffer(SLOTS * 4);
   const state = new Int32Array(control);
-  const worker = new Worker(READ_HASH_WORKER, {
+  const shared = { memory, control, blockBytes: BLOCK_BYTES };
+  const channel = hash ? new MessageChannel() : null;
+  const reader = new Worker(READ_WORKER, {
     eval: true,
-    workerData: { fd: input.fd, memory, control, slots: SLOTS, blockBytes: BLOCK_BYTES, hash },
+    workerData: {
+      ...shared,
+      fd,
+      // A regular file is read at explicit offsets, so a descriptor shared with the caller need not be at 0.
+      positional: format === 'raw',
+      slots: SLOTS,
+      hashPort: channel?.port1,
+    },
+    transferList: channel ? [channel.port1] : [],
   });
+  const hasher = channel
+    ? new Worker(HASH_WORKER, {
+        eval: true,
+        workerData: { ...shared, hashPort: channel.port2 },
+        transferList: [channel.port2],
+      })
+    : null;
   const queue: (SourceBlock | SourceEnd)[] = [];
   let waiter: { resolve: (m: SourceBlock | SourceEnd) => void; reject: (e: unknown) => void } | null = null;
   let failure: unknown = null;
@@ -90,17 +123,37 @@ export async function openImageSource(
     waiter?.reject(failure);
     waiter = null;
   };
-  worker.on('message', (message: WorkerMessage) => {
-    if (message.kind === 'error') {
-      fail(Object.assign(new Error(`reading the image failed: ${message.message}`), { code: message.code }));
-      return;
-    }
+  const deliver = (message: SourceBlock | SourceEnd) => {
     if (waiter) waiter.resolve(message);
     else queue.push(message);
     waiter = null;
+  };
+  // The end is delivered once both the reader (size) and the hasher (digest) have finished.
+  let readEnd: SourceEnd | null = null;
+  let digest: string | null = hasher ? null : '';
+  const deliverEnd = () => {
+    if (readEnd && digest !== null) deliver({ ...readEnd, sha256: digest });
+  };
+  reader.on('message', (message: WorkerMessage) => {
+    if (message.kind === 'error') {
+      fail(Object.assign(new Error(`reading the image failed: ${message.message}`), { code: message.code }));
+    } else if (message.kind === 'end') {
+      readEnd = message;
+      deliverEnd();
+    } else deliver(message);
   });
-  worker.on('error', fail);
-  worker.on('exit', () => fail(new Error('the image reader stopped')));
+  hasher?.on('message', (message: WorkerMessage) => {
+    if (message.kind !== 'end') return;
+    digest = message.sha256;
+    deliverEnd();
+  });
+  for (const worker of [reader, hasher]) {
+    worker?.on('error', fail);
+    worker?.on('exit', () => {
+      // A worker that stops before its part is done (the reader's end, the hasher's digest) took the image with it.
+      if (worker === reader ? readEnd === null : digest === null) fail(new Error('the image reader stopped'));
+    });
+  }
   let closed: Promise<void> | null = null;
   return {
     blocks,
@@ -111,8 +164,7 @@ export async function openImageSource(
       return new Promise((resolve, reject) => (waiter = { resolve, reject }));
     },
     release(slot) {
-      Atomics.store(state, slot, SLOT_FREE);
-      Atomics.notify(state, slot);
+      releaseSlot(state, slot, NEEDS_WRITE);
     },
     async assertComplete(size) {
       if (!child) return;
@@ -127,9 +179,10 @@ export async function openImageSource(
       closed ??= (async () => {
         fail(new Error('the image reader was closed'));
         child?.stop();
-        await worker.terminate(); // a read blocked on the pipe returns once the child is gone
+        // A read blocked on the pipe returns once the child is gone.
+        await Promise.all([reader.terminate(), hasher?.terminate()]);
         await child?.exited;
-        await input.close();
+        await input?.close();
       })();
       return closed;
     },

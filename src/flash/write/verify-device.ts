@@ -4,7 +4,7 @@ import type { ImageFormat } from '../../image/image-format.js';
 import { runTool } from '../../tools/run-tool.js';
 import { alignedBlocks } from './aligned-buffers.js';
 import { systemProgram } from './device-size.js';
-import { directLength, openForReadBack } from './device-writer.js';
+import { directLength, type ReadBack } from './device-writer.js';
 import { firstMismatch } from './first-mismatch.js';
 import { openImageSource } from './image-source.js';
 
@@ -30,48 +30,45 @@ async function readBlock(handle: FileHandle, buffer: Buffer, at: number, length:
   return buffer.subarray(0, Math.min(got, length));
 }
 
-/** SHA-256 of the first `bytes` of the device; the next read runs while this thread hashes the last one. */
+/**
+ * SHA-256 of the first `bytes` read through `reader` (the caller closes it); the next read runs while this thread
+ * hashes the last one.
+ */
 export async function readBackSha256(
-  device: string,
+  { handle, direct }: ReadBack,
   bytes: number,
   options: { signal: AbortSignal; onProgress: (done: number) => void },
 ): Promise<string> {
-  const { handle, direct } = await openForReadBack(device);
-  try {
-    const { blocks } = alignedBlocks(2, false);
-    const hash = createHash('sha256');
-    const size = (blocks[0] as Buffer).length;
-    let at = 0;
-    let turn = 0;
-    const read = (from: number) =>
-      readBlock(handle, blocks[turn++ % 2] as Buffer, from, Math.min(size, bytes - from), direct);
-    let pending = bytes > 0 ? read(0) : null;
-    while (pending) {
-      const chunk = await pending;
-      if (options.signal.aborted) throw options.signal.reason;
-      if (chunk.length === 0) break;
-      const next = at + chunk.length;
-      pending = next < bytes ? read(next) : null;
-      hash.update(chunk);
-      at = next;
-      options.onProgress(at);
-    }
-    return hash.digest('hex');
-  } finally {
-    await handle.close();
+  const { blocks } = alignedBlocks(2, false);
+  const hash = createHash('sha256');
+  const size = (blocks[0] as Buffer).length;
+  let at = 0;
+  let turn = 0;
+  const read = (from: number) =>
+    readBlock(handle, blocks[turn++ % 2] as Buffer, from, Math.min(size, bytes - from), direct);
+  let pending = bytes > 0 ? read(0) : null;
+  while (pending) {
+    const chunk = await pending;
+    if (options.signal.aborted) throw options.signal.reason;
+    if (chunk.length === 0) break;
+    const next = at + chunk.length;
+    pending = next < bytes ? read(next) : null;
+    hash.update(chunk);
+    at = next;
+    options.onProgress(at);
   }
+  return hash.digest('hex');
 }
 
 /** Decompresses the image again and compares it with the device block by block: the first differing byte, or null. */
 export async function findFirstMismatch(
   source: string,
   format: ImageFormat,
-  device: string,
+  { handle, direct }: ReadBack,
   bytes: number,
   signal: AbortSignal,
 ): Promise<number | null> {
   const image = await openImageSource(source, format, false);
-  const { handle, direct } = await openForReadBack(device);
   try {
     const { blocks } = alignedBlocks(1, false);
     for (;;) {
@@ -89,6 +86,6 @@ export async function findFirstMismatch(
       if (block.offset + block.length >= bytes) return null;
     }
   } finally {
-    await Promise.allSettled([image.close(), handle.close()]);
+    await image.close();
   }
 }

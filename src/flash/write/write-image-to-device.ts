@@ -1,20 +1,26 @@
+import { stat } from 'node:fs/promises';
 import { describeError } from '../../errors.js';
-import { hasPartitionTableSignature, type ImageFormat, sniffImageFormat } from '../../image/image-format.js';
+import { hasPartitionTableSignature, sniffImageFormat } from '../../image/image-format.js';
 import { ImageError } from '../../image/image-errors.js';
+import { assertDistinctDisks, repeatedDisk } from '../drives/same-disk.js';
 import { alignedBlocks } from './aligned-buffers.js';
+import { assertSameDevice, type DeviceIdentity, identityOf, sameDevice } from './device-identity.js';
 import { deviceSize } from './device-size.js';
-import { DeviceWriter } from './device-writer.js';
 import {
-  CARD_UNUSABLE,
-  deviceIoError,
-  deviceTooSmall,
-  flashCancelled,
-  verifyFailed,
-} from './flash-write-errors.js';
+  type CheckedDevice,
+  closeTargets,
+  eraseOldTables,
+  failTarget,
+  finishTarget,
+  live,
+  openTargets,
+  type Target,
+} from './flash-targets.js';
+import { CARD_UNUSABLE, deviceIoError, deviceTooSmall, flashCancelled } from './flash-write-errors.js';
 import { HELD_BACK_BYTES, planBlock } from './held-back-head.js';
 import { type ImageSource, openImageSource } from './image-source.js';
 import { decompressedImageSize } from './image-size.js';
-import { dropDeviceCache, findFirstMismatch, readBackSha256 } from './verify-device.js';
+import { verifyTargets } from './verify-targets.js';
 
 export interface FlashProgress {
   phase: 'writing' | 'verifying';
@@ -27,6 +33,8 @@ export interface FlashProgress {
 export interface WriteImageToDeviceOptions {
   /** .img, .img.zst, .img.xz or .img.gz; the format is sniffed from its bytes. */
   source: string;
+  /** An open descriptor of `source` to read instead of opening the path again (the privileged writer's checked one). */
+  sourceFd?: number;
   /** One whole block device (/dev/sdX, /dev/mmcblkN, /dev/rdiskN), already unmounted and approved. */
   device?: string;
   /** Several such devices (1–8) written from one read of the source; used instead of `device`. */
@@ -40,7 +48,12 @@ export interface WriteImageToDeviceOptions {
   expectedSize?: number;
   /** Facts worth keeping in the task log, one line each. */
   log?: (line: string) => void;
-  /** Test hook: runs after the last flush of each device, before verification. */
+  /**
+   * What each device's path led to (its stat) when the safety policy approved it. The write is refused unless the
+   * path, and the descriptor opened on it, still lead there. Devices left out are pinned by this call's own first look.
+   */
+  approvedDevices?: ReadonlyMap<string, DeviceIdentity>;
+  /** Test hook: runs after the last flush of each device (which still holds its exclusive claim), before verification. */
   afterWrite?: (info: { device: string; bytesWritten: number }) => Promise<void> | void;
 }
 
@@ -81,24 +94,6 @@ function throttled(onProgress: WriteImageToDeviceOptions['onProgress'], total: n
     last = now;
     onProgress({ phase, done, total, unit: 'bytes' });
   };
-}
-
-/** One device being written: its own descriptor, progress and (once it failed) the mapped error. */
-interface Target {
-  device: string;
-  capacity: number;
-  writer: DeviceWriter;
-  written: number;
-  failure: unknown;
-  verified: boolean;
-}
-
-const live = (targets: readonly Target[]) => targets.filter((t) => t.failure === null);
-
-/** A device failing stops that device only; when none is left, the whole write fails with the first error. */
-function failTarget(target: Target, error: unknown, targets: readonly Target[]): void {
-  target.failure ??= deviceIoError(target.device, target.written, target.capacity, error);
-  if (live(targets).length === 0) throw (targets[0] as Target).failure;
 }
 
 /**
@@ -158,83 +153,36 @@ async function streamBlocks(
   }
 }
 
-/** Flushes the body, writes the held-back head, flushes again and closes: the device is bootable only after this. */
-async function finishTarget(target: Target, head: Buffer, size: number, targets: readonly Target[]) {
-  try {
-    await target.writer.sync();
-    await target.writer.write(head, 0);
-    await target.writer.sync();
-    target.written = size;
-  } catch (error) {
-    failTarget(target, error, targets);
-  } finally {
-    await target.writer.close();
-  }
-}
-
-/** Reads one device back and compares with the source's hash; a mismatch marks that device failed. */
-async function verifyTarget(
-  target: Target,
-  context: { source: string; format: ImageFormat; sha256: string; bytes: number; signal: AbortSignal },
-  onProgress: (done: number) => void,
-  log: (line: string) => void,
-): Promise<void> {
-  const { device } = target;
-  try {
-    if (!(await dropDeviceCache(device)))
-      log(`Could not drop the cache of ${device}; reading back with O_DIRECT where possible`);
-    const { signal, bytes } = context;
-    const readBack = await readBackSha256(device, bytes, { signal, onProgress });
-    if (readBack === context.sha256) {
-      target.verified = true;
-      return;
-    }
-    const offset = await findFirstMismatch(context.source, context.format, device, bytes, signal);
-    log(
-      `Verification of ${device} FAILED: SHA-256 ${readBack}, first difference at ${offset ?? 'unknown offset'}`,
-    );
-    target.failure = verifyFailed(device, offset);
-  } catch (error) {
-    if (context.signal.aborted) throw error;
-    target.failure = deviceIoError(device, target.written, target.capacity, error);
-  }
-}
-
-async function openTargets(sizes: ReadonlyMap<string, number>): Promise<Target[]> {
-  const targets: Target[] = [];
-  try {
-    for (const [device, capacity] of sizes) {
-      const writer = await DeviceWriter.open(device);
-      targets.push({ device, capacity, writer, written: 0, failure: null, verified: false });
-    }
-    return targets;
-  } catch (error) {
-    // Nothing has been written yet: refuse the whole write rather than flash only some of the cards.
-    await Promise.allSettled(targets.map((t) => t.writer.close()));
-    throw error;
-  }
+function devicesOf(options: WriteImageToDeviceOptions): string[] {
+  const devices = [...(options.devices ?? (options.device === undefined ? [] : [options.device]))];
+  if (devices.length < 1 || devices.length > MAX_DEVICES)
+    throw new Error(`writeImageToDevice needs 1 to ${MAX_DEVICES} devices, got ${devices.length}`);
+  // /dev/disk4 and /dev/rdisk4 are one card: two writers on it would interleave two copies of the image.
+  assertDistinctDisks(devices);
+  return devices;
 }
 
 /**
- * A reused card still carries its old partition table (and a GPT's backup copy at the end) until our first MiB lands
- * last; an interrupted write would leave that old table pointing into half-written data, so the card could still
- * look bootable. Blank both ends, flushed, before the image starts.
+ * Sizes and identities before anything is written. Refuses a path that no longer leads where it did when it was
+ * approved, and two paths leading to one disk (a /dev/disk/by-id link beside its /dev/sdX).
  */
-async function eraseOldTables(targets: readonly Target[]): Promise<void> {
-  const zeros = (alignedBlocks(1, false).blocks[0] as Buffer).subarray(0, HELD_BACK_BYTES).fill(0);
-  for (const target of targets) {
-    await target.writer.write(zeros, 0);
-    const tail = Math.floor((target.capacity - HELD_BACK_BYTES) / 4096) * 4096;
-    if (tail >= HELD_BACK_BYTES) await target.writer.write(zeros.subarray(0, target.capacity - tail), tail);
-    await target.writer.sync();
+async function checkDevices(
+  devices: readonly string[],
+  total: number | null,
+  approved: ReadonlyMap<string, DeviceIdentity> | undefined,
+): Promise<Map<string, CheckedDevice>> {
+  const checked = new Map<string, CheckedDevice>();
+  for (const device of devices) {
+    const now = identityOf(await stat(device));
+    const identity = approved?.get(device) ?? now;
+    assertSameDevice(device, identity, now, false);
+    const twin = [...checked].find(([, other]) => sameDevice(other.identity, identity));
+    if (twin) throw repeatedDisk(twin[0], device);
+    const capacity = await deviceSize(device);
+    if (total !== null && total > capacity) throw deviceTooSmall(device, total, capacity);
+    checked.set(device, { capacity, identity });
   }
-}
-
-function devicesOf(options: WriteImageToDeviceOptions): string[] {
-  const devices = [...(options.devices ?? (options.device === undefined ? [] : [options.device]))];
-  if (devices.length < 1 || devices.length > MAX_DEVICES || new Set(devices).size !== devices.length)
-    throw new Error(`writeImageToDevice needs 1 to ${MAX_DEVICES} distinct devices, got ${devices.length}`);
-  return devices;
+  return checked;
 }
 
 /**
@@ -253,17 +201,12 @@ export async function writeImageToDevice(
   const signal = options.signal ?? new AbortController().signal;
   const format = await sniffImageFormat(source);
   const total = options.expectedSize ?? (await decompressedImageSize(source, format));
-  const sizes = new Map<string, number>();
-  for (const device of devices) {
-    const capacity = await deviceSize(device);
-    if (total !== null && total > capacity) throw deviceTooSmall(device, total, capacity);
-    sizes.set(device, capacity);
-  }
+  const checked = await checkDevices(devices, total, options.approvedDevices);
   if (signal.aborted) throw flashCancelled();
   const report = throttled(options.onProgress, total);
-  const targets = await openTargets(sizes);
+  const targets = await openTargets(checked);
   await eraseOldTables(targets).catch(async (error: unknown) => {
-    await Promise.allSettled(targets.map((t) => t.writer.close()));
+    await closeTargets(targets);
     throw error;
   });
   const names = targets.map((t) => `${t.device} (${t.capacity} bytes)`).join(', ');
@@ -276,7 +219,7 @@ export async function writeImageToDevice(
   const slowest = () => Math.min(...live(targets).map((t) => t.written), Number.MAX_SAFE_INTEGER);
   try {
     const started = performance.now();
-    image = await openImageSource(source, format);
+    image = await openImageSource(source, format, true, options.sourceFd);
     if (signal.aborted) throw flashCancelled();
     const streamed = await streamBlocks(image, targets, () => report('writing', slowest()));
     await image.assertComplete(streamed.size);
@@ -299,21 +242,7 @@ export async function writeImageToDevice(
     else {
       const verifyStarted = performance.now();
       const context = { source, format, sha256: streamed.sha256, bytes: written, signal };
-      const checking = live(targets);
-      const done = checking.map(() => 0);
-      await Promise.all(
-        checking.map((t, i) =>
-          verifyTarget(
-            t,
-            context,
-            (n) => {
-              done[i] = n;
-              report('verifying', Math.min(...done));
-            },
-            log,
-          ),
-        ),
-      );
+      await verifyTargets(live(targets), context, (done) => report('verifying', done), log);
       verifySeconds = (performance.now() - verifyStarted) / 1000;
       if (live(targets).length === 0) throw (targets[0] as Target).failure;
       report('verifying', written, true);
@@ -344,6 +273,7 @@ export async function writeImageToDevice(
   } finally {
     signal.removeEventListener('abort', stop);
     await image?.close();
-    await Promise.allSettled(targets.map((t) => t.writer.close()));
+    // Only now, with verification over, does each card's exclusive claim end.
+    await closeTargets(targets);
   }
 }

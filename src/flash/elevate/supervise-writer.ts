@@ -1,0 +1,165 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { constants, openSync } from 'node:fs';
+import { Socket } from 'node:net';
+import type { FlashProgress, WriteImageToDeviceResult } from '../write/write-image-to-device.js';
+import { FlashError } from '../flash-errors.js';
+import { readLines } from './line-stream.js';
+import { interpretWriterExit, type WriterExit, type WriterLaunch } from './writer-launch.js';
+import { decodeEvent, encodeLine, requestDevices, type WriterRequest } from './writer-protocol.js';
+
+export interface SuperviseOptions {
+  signal?: AbortSignal;
+  onProgress?: (progress: FlashProgress) => void;
+  log?: (line: string) => void;
+  /** After `{cancel: true}` and EOF, how long the writer gets to stop before it is killed. */
+  cancelGraceMs?: number;
+  /** Called with the spawned process's id (the writer itself, or pkexec/osascript in front of it). */
+  onSpawn?: (pid: number) => void;
+}
+
+/** A writer mid-write usually stops within a block; a card stuck in a flush can take seconds. */
+export const CANCEL_GRACE_MS = 10_000;
+const STDERR_TAIL = 4096;
+
+/** The two ends of the protocol: the child's stdio, or on macOS the pipes opened read-write (never blocking). */
+function protocolStreams(plan: WriterLaunch, child: ChildProcess) {
+  if (plan.pipes) {
+    const toWriter = new Socket({ fd: openSync(plan.pipes.in, constants.O_RDWR), readable: false });
+    const fromWriter = new Socket({ fd: openSync(plan.pipes.out, constants.O_RDWR), writable: false });
+    return { toWriter, fromWriter };
+  }
+  if (!child.stdin || !child.stdout) throw new Error('spawn gave the writer no stdio pipes');
+  return { toWriter: child.stdin, fromWriter: child.stdout };
+}
+
+function writerStillRunning(pid: number | undefined, request: WriterRequest): FlashError {
+  return new FlashError(
+    'flash-writer-still-running',
+    `The privileged writer (pid ${pid ?? 'unknown'}) did not stop after the cancel and could not be killed: it may ` +
+      `still be writing ${requestDevices(request).join(', ')}. The card is unusable until it is flashed again.`,
+    `Leave the card in until that process has ended (an administrator can run: sudo kill -9 ${pid ?? '<pid>'}).`,
+  );
+}
+
+/**
+ * Runs one writer and turns its lines and exit into a result. Whatever happens, the promise settles only once the
+ * process has exited (a cancelled task must not look over while a root process still writes the card), or, when it
+ * could not be killed, with an error saying so.
+ */
+export function superviseWriter(
+  plan: WriterLaunch,
+  request: WriterRequest,
+  launcher: string,
+  options: SuperviseOptions,
+): Promise<WriteImageToDeviceResult> {
+  const { signal, onProgress, log = () => {}, cancelGraceMs = CANCEL_GRACE_MS } = options;
+  return new Promise((resolve, reject) => {
+    const child = spawn(plan.file, plan.args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    const { toWriter, fromWriter } = protocolStreams(plan, child);
+    let outcome: WriterExit['outcome'] = null;
+    let stderr = '';
+    let cancelRequested = false;
+    // Why we stopped listening (a malformed line): the verdict once the process is gone.
+    let failure: unknown = null;
+    let settled = false;
+    const timers: NodeJS.Timeout[] = [];
+    const finish = (action: () => void) => {
+      if (settled) return;
+      settled = true;
+      timers.forEach(clearTimeout);
+      signal?.removeEventListener('abort', cancel);
+      if (plan.pipes) [toWriter, fromWriter].forEach((s) => s.destroy());
+      action();
+    };
+    // A refused kill (a pkexec'd writer is root's process) arrives as an 'error' event, not a throw.
+    const kill = (why: string) => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      log(`${why}: killing the privileged writer (pid ${child.pid}, SIGKILL)`);
+      if (child.kill('SIGKILL')) return;
+      log(`The privileged writer (pid ${child.pid}) could not be killed; waiting for it to stop`);
+      timers.push(
+        setTimeout(() => finish(() => reject(writerStillRunning(child.pid, request))), cancelGraceMs),
+      );
+    };
+    const cancel = () => {
+      if (cancelRequested) return;
+      cancelRequested = true;
+      // Both levers: the cancel line, then EOF. The writer stops at its next block and exits.
+      if (toWriter.writable) toWriter.end(encodeLine({ cancel: true }));
+      timers.push(
+        setTimeout(
+          () => kill(`The writer did not stop within ${cancelGraceMs / 1000} s of the cancel`),
+          cancelGraceMs,
+        ),
+      );
+    };
+    const stopListening = (error: unknown) => {
+      failure ??= error;
+      // Drained and dropped from here on: a paused pipe would keep 'close' from ever coming.
+      fromWriter.resume();
+      kill('The writer sent a malformed message');
+    };
+    const exitOf = (code: number | null, sig: NodeJS.Signals | null): WriterExit => ({
+      via: plan.via,
+      code,
+      signal: sig,
+      stderr,
+      outcome,
+      cancelRequested,
+      launcher,
+      request,
+    });
+    // EPIPE when the writer (or pkexec) is gone before reading: its exit code tells the story.
+    toWriter.on('error', () => {});
+    child.stderr?.setEncoding('utf8');
+    child.stderr?.on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-STDERR_TAIL)));
+    readLines(fromWriter, {
+      onLine: (line) => {
+        if (failure) return;
+        let event;
+        try {
+          event = decodeEvent(line);
+        } catch (error) {
+          stopListening(error);
+          return;
+        }
+        if ('progress' in event) onProgress?.({ ...event.progress, unit: 'bytes' });
+        else if ('log' in event) log(event.log);
+        else outcome = event;
+      },
+      onError: stopListening,
+      onEnd: () => {},
+    });
+    child.on('spawn', () => {
+      if (child.pid === undefined) return;
+      log(`Started the privileged writer (pid ${child.pid}, ${plan.via})`);
+      options.onSpawn?.(child.pid);
+    });
+    child.on('error', (error) => {
+      // Before 'spawn' there is no process to wait for; after it, the error was a refused kill (handled above).
+      if (child.pid === undefined) finish(() => reject(error));
+    });
+    // 'close' comes after the exit (the process has been reaped) and after its output was read to the end.
+    child.on('close', (code, sig) => {
+      finish(() => {
+        if (failure) return reject(failure);
+        try {
+          const done = interpretWriterExit(exitOf(code, sig));
+          // A writer that predates per-card results only says done when its one card succeeded.
+          const devices = requestDevices(request).map((device) => ({
+            device,
+            ok: true,
+            bytesWritten: done.bytesWritten,
+            verified: done.verified,
+          }));
+          resolve({ ...done, devices: done.devices ?? devices });
+        } catch (error) {
+          reject(error);
+        }
+      });
+    });
+    toWriter.write(encodeLine(request));
+    if (signal?.aborted) cancel();
+    else signal?.addEventListener('abort', cancel, { once: true });
+  });
+}
