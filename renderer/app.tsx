@@ -4,6 +4,7 @@ import { ErrorNotice } from './components/error-notice.js';
 import { call, companion } from './lib/companion.js';
 import { useTasks } from './lib/use-tasks.js';
 import { DoctorPage } from './workflows/doctor/doctor-page.js';
+import { FirstBootPage } from './workflows/first-boot/first-boot-page.js';
 import { FlashPage } from './workflows/flash/flash-page.js';
 import { assertNever, pages, type PageEntry, type PageId } from './workflows/navigation.js';
 import { ComingPage } from './workflows/placeholder/coming-page.js';
@@ -50,7 +51,7 @@ export function App() {
           ))}
         </ul>
       </nav>
-      <main className="content">{renderPage(page, settings, setSettings)}</main>
+      <main className="content">{renderPage(page, settings, setSettings, setCurrent)}</main>
       <aside className={`dock ${tasksOpen ? 'dock-open' : ''}`} aria-label="Tasks panel">
         <button
           type="button"
@@ -67,23 +68,19 @@ export function App() {
   );
 }
 
-function renderPage(page: PageEntry, settings: Settings | null, onSettings: (s: Settings) => void) {
+function renderPage(
+  page: PageEntry,
+  settings: Settings | null,
+  onSettings: (s: Settings) => void,
+  go: (id: PageId) => void,
+) {
   switch (page.id) {
     case 'provision':
       return <ProvisionPage page={page} />;
     case 'flash':
-      return <FlashPage page={page} />;
+      return <FlashPage page={page} onFirstBoot={() => go('first-boot')} />;
     case 'first-boot':
-      return (
-        <ComingPage
-          page={page}
-          details={[
-            'Find the Pi by mDNS or address.',
-            'Refuse a host key that is not the pinned one.',
-            'Run the host’s checks.',
-          ]}
-        />
-      );
+      return <FirstBootPage page={page} />;
     case 'backups':
       return (
         <ComingPage

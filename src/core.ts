@@ -4,6 +4,7 @@ import { createRouter, type Router } from './api/router.js';
 import { noDialogs, type Dialogs } from './dialogs/dialogs.js';
 import { EventHub } from './event-hub.js';
 import { FlashService } from './flash/flash-service.js';
+import { FirstBootService } from './firstboot/first-boot-service.js';
 import { HostProfiles } from './provision/host-profiles.js';
 import { ProvisionService } from './provision/provision-service.js';
 import type { Keychain } from './secrets/keychain.js';
@@ -32,6 +33,7 @@ export interface Core {
   hosts: HostProfiles;
   provision: ProvisionService;
   flash: FlashService;
+  firstBoot: FirstBootService;
   router: Router;
   dispose(): Promise<void>;
 }
@@ -50,6 +52,7 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
   const hosts = new HostProfiles(settings);
   const provision = new ProvisionService({ dataDir, tasks, hosts });
   const flash = new FlashService({ tasks, hosts });
+  const firstBoot = new FirstBootService({ dataDir, tasks, hosts, keychain });
   const core = {
     dataDir,
     events,
@@ -60,6 +63,7 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
     hosts,
     provision,
     flash,
+    firstBoot,
     async dispose() {
       // Running tasks delete their temporary files (a half-made image holds secrets) before the process goes.
       await Promise.all([terminals.killAll(), tasks.cancelAll()]);

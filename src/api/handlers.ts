@@ -1,6 +1,7 @@
 import type { Dialogs } from '../dialogs/dialogs.js';
 import type { EventHub } from '../event-hub.js';
 import type { FlashService } from '../flash/flash-service.js';
+import type { FirstBootService } from '../firstboot/first-boot-service.js';
 import { WHY_VAR_LIB } from '../provision/bootstrap-files.js';
 import type { HostProfiles } from '../provision/host-profiles.js';
 import { readNixosModule } from '../provision/nixos-module.js';
@@ -26,6 +27,7 @@ export interface HandlerDeps {
   hosts: HostProfiles;
   provision: ProvisionService;
   flash: FlashService;
+  firstBoot: FirstBootService;
   dialogs: Dialogs;
 }
 
@@ -66,6 +68,24 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'provision.nixosModule': async () => ({ ...(await readNixosModule()), whyVarLib: WHY_VAR_LIB }),
     'flash.drives': (request) => deps.flash.drives(request),
     'flash.start': async (request) => ({ id: (await deps.flash.start(request)).id }),
+    'firstBoot.start': async (request) => ({ id: deps.firstBoot.start(request).id }),
+    'firstBoot.report': async ({ id }) => ({ report: deps.firstBoot.report(id) }),
+    'firstBoot.saveKeyPassphrase': async ({ host, passphrase }) => (
+      await deps.firstBoot.saveKeyPassphrase(host, passphrase),
+      ok
+    ),
+    'firstBoot.deploy': async ({ id, cols, rows }) => {
+      const deploy = deps.firstBoot.deployCommand(id);
+      const host = deps.firstBoot.report(id)?.host;
+      return deps.terminals.start({
+        file: deploy.file,
+        args: deploy.args,
+        env: deploy.env,
+        cols,
+        rows,
+        title: `Deploy ${host ?? ''}`.trim(),
+      });
+    },
     'dialog.pickPath': async (request) => ({ path: await deps.dialogs.pickPath(request) }),
   };
 }

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import packageJson from '../../package.json' with { type: 'json' };
 import { registerDoctorCommand } from './commands/doctor.js';
 import { registerDrivesCommand } from './commands/drives.js';
+import { registerFirstBootCommand } from './commands/first-boot.js';
 import { registerFlashCommand } from './commands/flash.js';
 import { registerKeychainCommand } from './commands/keychain.js';
 import { registerProvisionImageCommand } from './commands/provision-image.js';
@@ -44,6 +45,7 @@ export function createProgram(io: CliIo): { program: Command; session: CliSessio
   registerTasksCommand(program, session);
   registerProvisionImageCommand(program, session);
   registerFlashCommand(program, session);
+  registerFirstBootCommand(program, session);
   registerSelfTestCommand(program, session);
   registerKeychainCommand(program, session);
   registerSettingsCommand(program, session);

@@ -13,6 +13,7 @@ import {
 import { HostName, HostProfile, HostProfileInput } from './hosts.js';
 import { ProvisionPlan, ProvisionRequest } from './provision.js';
 import { DriveChoice, FlashRequest } from './flash.js';
+import { FirstBootReport, FirstBootRequest } from './firstboot.js';
 
 const Empty = z.object({}).strict();
 const Ok = z.object({ ok: z.literal(true) });
@@ -82,6 +83,26 @@ export const channels = {
     response: z.array(DriveChoice),
   },
   'flash.start': { request: FlashRequest, response: z.object({ id: TaskId }) },
+  'firstBoot.start': { request: FirstBootRequest, response: z.object({ id: TaskId }) },
+  'firstBoot.report': {
+    request: z.object({ id: TaskId }).strict(),
+    response: z.object({ report: FirstBootReport.nullable() }),
+  },
+  'firstBoot.saveKeyPassphrase': {
+    request: z.object({ host: HostName, passphrase: z.string().min(1).max(1024) }).strict(),
+    response: Ok,
+  },
+  /** Runs the report's deploy command (never one the renderer made up) in a terminal. */
+  'firstBoot.deploy': {
+    request: z
+      .object({
+        id: TaskId,
+        cols: z.number().int().min(2).max(1000),
+        rows: z.number().int().min(2).max(500),
+      })
+      .strict(),
+    response: z.object({ id: TerminalId }),
+  },
   'dialog.pickPath': {
     request: z
       .object({

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { HostAccess, HostCheck, defaultHostAccess } from './host-checks.js';
 
 /** A host name as NixOS and DNS accept it: it becomes `<host>.local`, the flake attribute and the image name. */
 export const HostName = z
@@ -67,15 +68,21 @@ export const HostProfile = z.object({
     .string()
     .regex(/^[A-Z]{2}$/, 'a Wi-Fi country is a two-letter code such as DE or US')
     .nullable(),
-  /** Shell or HTTP checks for first boot (issue 5); kept here so the profile is one place. */
-  checks: z.array(z.unknown()),
+  /** The host's own first-boot checks (shell commands on the Pi, HTTP endpoints), run after the built-in ones. */
+  checks: z.array(HostCheck).max(30).default([]),
+  /** How to reach and log in to the host once it runs; older profiles get the defaults (root, agent). */
+  access: HostAccess.default(defaultHostAccess),
   pinnedHostKey: PinnedHostKey.nullable(),
   lastProvision: ProvisionRecord.nullable(),
 });
 export type HostProfile = z.infer<typeof HostProfile>;
 
 /** What the user edits; pins and records are written by the core only. */
-export const HostProfileInput = HostProfile.omit({ pinnedHostKey: true, lastProvision: true, checks: true })
-  .extend({ secretKeys: SecretKeyNames.partial().optional() })
+export const HostProfileInput = HostProfile.omit({ pinnedHostKey: true, lastProvision: true })
+  .extend({
+    secretKeys: SecretKeyNames.partial().optional(),
+    checks: z.array(HostCheck).max(30).optional(),
+    access: HostAccess.partial().optional(),
+  })
   .strict();
 export type HostProfileInput = z.input<typeof HostProfileInput>;

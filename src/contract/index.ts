@@ -5,3 +5,5 @@ export * from './companion-api.js';
 export * from './hosts.js';
 export * from './provision.js';
 export * from './flash.js';
+export * from './host-checks.js';
+export * from './firstboot.js';

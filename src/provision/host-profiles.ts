@@ -1,10 +1,12 @@
 import {
   HostProfileInput,
+  defaultHostAccess,
   defaultSecretKeyNames,
   type HostProfile,
   type PinnedHostKey,
   type ProvisionRecord,
 } from '../contract/index.js';
+import { InvalidRequestError } from '../errors.js';
 import type { SettingsStore } from '../store/settings-store.js';
 
 /** Host profiles in the settings file: the user edits names and sources; pins and records come from provisioning. */
@@ -24,11 +26,12 @@ export class HostProfiles {
     const input = HostProfileInput.parse(raw);
     const existing = this.get(input.name);
     const profile: HostProfile = {
-      checks: [],
       pinnedHostKey: null,
       lastProvision: null,
       ...existing,
       ...input,
+      checks: input.checks ?? existing?.checks ?? [],
+      access: { ...defaultHostAccess, ...existing?.access, ...input.access },
       secretKeys: { ...defaultSecretKeyNames, ...existing?.secretKeys, ...input.secretKeys },
     };
     await this.settings.updateHosts((hosts) => [...hosts.filter((h) => h.name !== input.name), profile]);
@@ -39,6 +42,27 @@ export class HostProfiles {
     const had = this.get(name) !== null;
     if (had) await this.settings.updateHosts((hosts) => hosts.filter((h) => h.name !== name));
     return had;
+  }
+
+  /** Pins a key the user approved for a host that had none (first boot of a card not provisioned here). */
+  async pinHostKey(name: string, pin: PinnedHostKey): Promise<HostProfile> {
+    let updated: HostProfile | null = null;
+    await this.settings.updateHosts((hosts) =>
+      hosts.map((h) => {
+        if (h.name !== name) return h;
+        // Checked inside the update, against what is stored now: a provisioning that pinned a key meanwhile wins.
+        if (h.pinnedHostKey) {
+          throw new InvalidRequestError(
+            `${name} already has a pinned host key (${h.pinnedHostKey.fingerprint}); it is not replaced.`,
+            'Provision and flash the card again to pin a new key.',
+          );
+        }
+        updated = { ...h, pinnedHostKey: pin };
+        return updated;
+      }),
+    );
+    if (!updated) throw new InvalidRequestError(`There is no host called ${name}.`);
+    return updated;
   }
 
   /** Stores the pin and the record of a verified image; a host provisioned from the CLI alone gets a profile. */

@@ -18,7 +18,7 @@ const REFRESH_MS = 2000;
 const MAX_CARDS = 8;
 
 /** Flash: image → drive (with the policy's verdicts, live) → confirm → write and verify. */
-export function FlashPage({ page }: { page: PageEntry }) {
+export function FlashPage({ page, onFirstBoot }: { page: PageEntry; onFirstBoot: () => void }) {
   const [image, setImage] = useState('');
   const [showAll, setShowAll] = useState(false);
   const [verify, setVerify] = useState(true);
@@ -177,7 +177,12 @@ export function FlashPage({ page }: { page: PageEntry }) {
             )}
             {task && task.state !== 'running' && (
               <div className="wizard-actions">
-                <button type="button" onClick={() => setStep({ kind: 'choose' })}>
+                {task.state === 'succeeded' && (
+                  <button type="button" onClick={onFirstBoot}>
+                    Continue to first boot
+                  </button>
+                )}
+                <button type="button" className="button-quiet" onClick={() => setStep({ kind: 'choose' })}>
                   Flash another
                 </button>
               </div>

@@ -1,54 +1,19 @@
-import { useEffect, useRef, useState, type FormEvent } from 'react';
-import type { CompanionEvent, ErrorInfo } from '../../../src/contract/index.js';
+import { useState, type FormEvent } from 'react';
+import type { ErrorInfo } from '../../../src/contract/index.js';
 import { ErrorNotice } from '../../components/error-notice.js';
-import { call, companion, errorInfo } from '../../lib/companion.js';
-import { useCompanionEvents } from '../../lib/use-companion-events.js';
+import { companion, errorInfo } from '../../lib/companion.js';
 import { PageFrame } from '../../components/page-frame.js';
 import type { PageEntry } from '../navigation.js';
 import { splitCommandLine } from './split-command.js';
 import { TerminalView, type TerminalHandle } from './terminal-view.js';
-
-type Run =
-  | { state: 'idle' }
-  | { state: 'starting' }
-  | { state: 'running'; id: string }
-  | { state: 'exited'; id: string; exitCode: number | null; signal: number | null };
+import { useTerminalRun, type TerminalRun } from './use-terminal-run.js';
 
 /** Runs one command in a pseudo-terminal: live output, typing passes through, resize follows the window. */
 export function TerminalPage({ page, fontSize }: { page: PageEntry; fontSize: number }) {
   const [commandLine, setCommandLine] = useState('');
   const [cwd, setCwd] = useState('');
-  const [run, setRun] = useState<Run>({ state: 'idle' });
   const [error, setError] = useState<ErrorInfo | null>(null);
-  const handle = useRef<TerminalHandle | null>(null);
-  const runId = useRef<string | null>(null);
-  // Output can arrive before `start` answers with the id; hold it until then.
-  const early = useRef<CompanionEvent[]>([]);
-
-  const onEvent = (event: CompanionEvent) => {
-    if (event.type !== 'terminal.data' && event.type !== 'terminal.exit') return;
-    if (!runId.current) {
-      early.current.push(event);
-      return;
-    }
-    if (event.id !== runId.current) return;
-    if (event.type === 'terminal.data') handle.current?.terminal.write(event.data);
-    else setRun({ state: 'exited', id: event.id, exitCode: event.exitCode, signal: event.signal });
-  };
-  useCompanionEvents(onEvent);
-
-  useEffect(() => {
-    const terminal = handle.current?.terminal;
-    if (!terminal || run.state !== 'running') return;
-    const input = terminal.onData((data) => void companion().terminal.write({ id: run.id, data }));
-    const resize = terminal.onResize(
-      ({ cols, rows }) => void companion().terminal.resize({ id: run.id, cols, rows }),
-    );
-    return () => {
-      input.dispose();
-      resize.dispose();
-    };
-  }, [run]);
+  const { run, attach, terminal, start: startRun } = useTerminalRun();
 
   const start = (event: FormEvent) => {
     event.preventDefault();
@@ -73,32 +38,9 @@ export function TerminalPage({ page, fontSize }: { page: PageEntry; fontSize: nu
       });
       return;
     }
-    const terminal = handle.current?.terminal;
-    terminal?.reset();
-    runId.current = null;
-    early.current = [];
-    setRun({ state: 'starting' });
-    call(
-      companion().terminal.start({
-        file,
-        args,
-        ...(cwd.trim() ? { cwd: cwd.trim() } : {}),
-        cols: terminal?.cols ?? 80,
-        rows: terminal?.rows ?? 24,
-      }),
-    )
-      .then(({ id }) => {
-        runId.current = id;
-        setRun({ state: 'running', id });
-        const held = early.current;
-        early.current = [];
-        held.forEach(onEvent);
-        terminal?.focus();
-      })
-      .catch((e: unknown) => {
-        setRun({ state: 'idle' });
-        setError(errorInfo(e));
-      });
+    startRun((size) =>
+      companion().terminal.start({ file, args, ...(cwd.trim() ? { cwd: cwd.trim() } : {}), ...size }),
+    ).catch((e: unknown) => setError(errorInfo(e)));
   };
 
   const busy = run.state === 'starting' || run.state === 'running';
@@ -139,9 +81,9 @@ export function TerminalPage({ page, fontSize }: { page: PageEntry; fontSize: nu
       <p className="terminal-status" role="status" aria-live="polite">
         {describeRun(run)}
       </p>
-      <TerminalView fontSize={fontSize} onReady={(h) => (handle.current = h)} />
+      <TerminalView fontSize={fontSize} onReady={attach} />
       {run.state !== 'idle' && (
-        <button type="button" className="button-quiet" onClick={() => copyAll(handle.current)}>
+        <button type="button" className="button-quiet" onClick={() => copyAll(terminal())}>
           Copy output
         </button>
       )}
@@ -149,7 +91,7 @@ export function TerminalPage({ page, fontSize }: { page: PageEntry; fontSize: nu
   );
 }
 
-function describeRun(run: Run): string {
+function describeRun(run: TerminalRun): string {
   switch (run.state) {
     case 'idle':
       return 'Nothing running.';

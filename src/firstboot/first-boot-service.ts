@@ -1,0 +1,188 @@
+import { join } from 'node:path';
+import { FirstBootRequest, type FirstBootReport, type HostProfile } from '../contract/index.js';
+import { NotFoundError } from '../errors.js';
+import type { HostProfiles } from '../provision/host-profiles.js';
+import type { Keychain } from '../secrets/keychain.js';
+import { knownHostsName, pinHostKey } from '../secrets/known-hosts.js';
+import { parsePublicKeyLine } from '../secrets/ssh-host-key.js';
+import { sshEd25519ToAgeRecipient } from '../secrets/ssh-to-age.js';
+import type { TaskManager } from '../tasks/task-manager.js';
+import { createSearchContext, locateProgram } from '../tools/find-tool.js';
+import { runFirstBootChecks } from './checks/run-first-boot-checks.js';
+import { findHost } from './discovery/find-host.js';
+import { describeTarget } from './discovery/probe-candidates.js';
+import { FirstBootError } from './first-boot-errors.js';
+import { runFirstBoot, type FirstBootDeps } from './first-boot-run.js';
+import { connectPinned } from './ssh/connect-pinned.js';
+import { planLogin } from './ssh/login-plan.js';
+import { writeDeploySshConfig } from './deploy-ssh-config.js';
+
+/** The keychain account holding the passphrase of one private key file. */
+export const keyPassphraseAccount = (identityFile: string) => `ssh-key-passphrase:${identityFile}`;
+
+/** Reports of runs in this process, kept for the live view and the CLI; a few, not a history. */
+const REPORTS_KEPT = 10;
+
+/** The first-boot wizard as the faces see it: start a run as a task, read its live report. */
+export class FirstBootService {
+  private readonly reports = new Map<string, FirstBootReport>();
+  private readonly running = new Map<string, string>();
+
+  constructor(
+    private readonly deps: {
+      dataDir: string;
+      tasks: TaskManager;
+      hosts: HostProfiles;
+      keychain: Keychain;
+      /** Test seams: the real discovery, ssh and checks unless replaced. */
+      overrides?: Partial<FirstBootDeps>;
+    },
+  ) {}
+
+  get knownHostsFile(): string {
+    return join(this.deps.dataDir, 'known_hosts');
+  }
+
+  /** Checks the request (host exists, not already running), then runs discovery → trust → login → checks. */
+  start(raw: FirstBootRequest): { id: string; result: Promise<FirstBootReport> } {
+    const request = FirstBootRequest.parse(raw);
+    const profile = this.profileOf(request.host);
+    if (request.trustPresentedKey && profile.pinnedHostKey) {
+      throw new FirstBootError(
+        'firstboot-already-pinned',
+        `${profile.name} already has a pinned host key (${profile.pinnedHostKey.fingerprint}); it is not replaced from here.`,
+        'A different key means a different or re-installed machine: provision and flash the card again to pin a new key.',
+      );
+    }
+    if (request.trustPresentedKey) parsePublicKeyLine(request.trustPresentedKey);
+    if ([...this.running.values()].includes(profile.name)) {
+      throw new FirstBootError(
+        'firstboot-busy',
+        `A first-boot check of ${profile.name} is already running.`,
+        'Wait for it to finish or cancel it in the Tasks panel.',
+      );
+    }
+    const task = this.deps.tasks.start('first-boot', `First boot of ${profile.name}`, async (ctx) => {
+      for (const old of [...this.reports.keys()].slice(0, -REPORTS_KEPT)) this.reports.delete(old);
+      let changes = 0;
+      const report = await runFirstBoot(
+        {
+          profile,
+          address: request.address ?? null,
+          timeoutSeconds: request.timeoutSeconds,
+          trustPresentedKey: request.trustPresentedKey ?? null,
+          signal: ctx.signal,
+          log: (line, level) => ctx.log(line, level),
+          onChange: (live, stage) => {
+            this.reports.set(ctx.taskId, structuredClone(live));
+            // A progress event per change makes the faces re-read the report.
+            ctx.progress({ phase: stage, done: ++changes, total: null, unit: 'items' });
+          },
+        },
+        this.runDeps(profile),
+      ).catch((error: unknown) => {
+        const live = this.reports.get(ctx.taskId);
+        if (live) ctx.setOutcome(outcomeText(live));
+        throw error;
+      });
+      ctx.setOutcome(outcomeText(report));
+      return report;
+    });
+    this.running.set(task.id, profile.name);
+    const done = () => this.running.delete(task.id);
+    void task.result.then(done, done);
+    return task;
+  }
+
+  /** The live (or final) report of a run started in this process. */
+  report(taskId: string): FirstBootReport | null {
+    return this.reports.get(taskId) ?? null;
+  }
+
+  /** The deploy command a finished, passing run proposed; only those are ever run for the renderer. */
+  deployCommand(taskId: string): NonNullable<FirstBootReport['nextSteps']['deploy']> {
+    const report = this.reports.get(taskId);
+    const deploy = report?.stage === 'done' && report.passed ? report.nextSteps.deploy : null;
+    if (!deploy) {
+      throw new FirstBootError(
+        'firstboot-no-deploy',
+        'There is no deploy command for this run.',
+        'Deploying needs a passing first-boot run of a host that has a flake folder; set one on the Provision page.',
+      );
+    }
+    return deploy;
+  }
+
+  /** Saves the passphrase of the host's key file in the OS keychain, so runs can log in unattended. */
+  async saveKeyPassphrase(host: string, passphrase: string): Promise<void> {
+    const { identityFile } = this.profileOf(host).access;
+    if (!identityFile) {
+      throw new FirstBootError(
+        'firstboot-no-key-file',
+        `${host} logs in with your SSH agent, which keeps its own passphrases.`,
+        'Choose a key file for this host first.',
+      );
+    }
+    await this.deps.keychain.set(keyPassphraseAccount(identityFile), passphrase);
+  }
+
+  private profileOf(host: string): HostProfile {
+    const profile = this.deps.hosts.get(host);
+    if (!profile)
+      throw new NotFoundError(`There is no host called ${host}.`, 'Add it on the Provision page first.');
+    return profile;
+  }
+
+  private runDeps(profile: HostProfile): FirstBootDeps {
+    const { keychain, hosts } = this.deps;
+    const knownHostsFile = this.knownHostsFile;
+    return {
+      findHost: (options) => findHost(options),
+      connectPinned: (options) => connectPinned(options),
+      runChecks: (options) => runFirstBootChecks(options),
+      keyPassphrase: (identityFile) => keychain.get(keyPassphraseAccount(identityFile)),
+      async pin(key, found) {
+        const names = [knownHostsName(found.address, found.port)];
+        if (!profile.pinnedHostKey) {
+          names.push(profile.name, `${profile.name}.local`);
+          await hosts.pinHostKey(profile.name, {
+            publicKeyLine: key.keyLine,
+            fingerprint: key.fingerprint,
+            ageRecipient: key.keyLine.startsWith('ssh-ed25519 ') ? sshEd25519ToAgeRecipient(key.keyLine) : '',
+            pinnedAt: new Date().toISOString(),
+          });
+        }
+        await pinHostKey({
+          file: knownHostsFile,
+          hostNames: [...new Set(names)],
+          publicKeyLine: key.keyLine,
+        });
+      },
+      checkLogin: async (username, auth) => void (await planLogin(username, auth)),
+      writeDeployConfig: (found) => writeDeploySshConfig(profile.name, found, knownHostsFile),
+      agentSocket: process.env.SSH_AUTH_SOCK,
+      platform: process.platform,
+      hasNixosRebuild: async () => (await locateProgram('nixos-rebuild', createSearchContext())) !== null,
+      ...this.deps.overrides,
+    };
+  }
+}
+
+/** One paragraph for the Tasks panel and the CLI. */
+export function outcomeText(report: FirstBootReport): string {
+  const lines: string[] = [];
+  if (report.found) lines.push(`Found at ${describeTarget(report.found)} (${report.found.via}).`);
+  else lines.push(`Not found after ${report.elapsedSeconds} s (${report.attempts.length} attempts).`);
+  const trust = report.trust;
+  if (trust.status === 'match') lines.push(`Host key matches the pin: ${trust.presentedFingerprint}.`);
+  if (trust.status === 'mismatch')
+    lines.push(`HOST KEY MISMATCH: got ${trust.presentedFingerprint}, pinned ${trust.pinnedFingerprint}.`);
+  if (trust.status === 'unpinned')
+    lines.push(`Unpinned host key ${trust.presentedFingerprint}: not trusted yet.`);
+  if (report.login.error) lines.push(`Login as ${report.login.user} failed: ${report.login.error}`);
+  if (report.checks.length > 0) {
+    const passed = report.checks.filter((c) => c.status === 'pass').length;
+    lines.push(`${passed} of ${report.checks.length} checks passed.`);
+  }
+  return lines.join('\n');
+}
