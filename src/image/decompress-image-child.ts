@@ -30,8 +30,15 @@ export function spawnDecompressor(
   args: readonly string[],
   outputFd: number,
   inputFd?: number,
+  runAs?: { uid: number; gid: number },
 ): Decompressor {
-  const child = spawn(file, args, { stdio: [inputFd ?? 'pipe', outputFd, 'pipe'], detached: true });
+  const child = spawn(file, args, {
+    stdio: [inputFd ?? 'pipe', outputFd, 'pipe'],
+    detached: true,
+    // The privileged writer runs it as the user it writes for: root's search for zstd may land on a binary that
+    // user could replace, which then gains nothing. It needs no file access: both ends are inherited descriptors.
+    ...(runAs ? { uid: runAs.uid, gid: runAs.gid } : {}),
+  });
   const stdin = inputFd === undefined ? child.stdin : null;
   if (inputFd === undefined && !stdin) throw new Error('spawn gave the decompressor no stdin pipe');
   let stderr = Buffer.alloc(0);

@@ -1,6 +1,6 @@
 // Flashing onto real block devices: loop devices over sparse files (needs root). Only loop devices this file
 // created are touched, and each is detached after its test.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtemp, open, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -133,6 +133,36 @@ describe('writeImageToDevice', () => {
       }
     },
   );
+
+  it('runs the decompressor as the user it is told to, reading only the descriptor', async () => {
+    const f = fixture('big');
+    const handle = await open(sourceOf(f), 'r');
+    const device = await loopDevice(f.imageSize + 16 * MIB);
+    // zstd as "nobody" could not open this root-only file by name: only the inherited descriptor works.
+    const privateCopy = path.join(dir, 'root-only.img.zst');
+    execFileSync('install', ['-m', '600', sourceOf(f), privateCopy]);
+    const seen = new Set<string>();
+    const watch = setInterval(() => {
+      const ps = spawnSync('ps', ['-o', 'uid=', '-C', 'zstd'], { encoding: 'utf8' });
+      for (const uid of ps.stdout.split(/\s+/).filter(Boolean)) seen.add(uid);
+    }, 10);
+    try {
+      const result = await writeImageToDevice({
+        source: privateCopy,
+        sourceFd: handle.fd,
+        decompressAs: { uid: 65534, gid: 65534 },
+        // As the privileged writer does: the size comes measured from the app, so root runs no zstd at all.
+        expectedSize: f.imageSize,
+        device,
+        verify: false,
+      });
+      expect(result.sourceSha256).toBe(f.sha256);
+    } finally {
+      clearInterval(watch);
+      await handle.close();
+    }
+    expect([...seen]).toEqual(['65534']);
+  });
 
   it('refuses an image larger than the device before writing anything', async () => {
     const f = fixture('zstd');

@@ -2,6 +2,8 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { sniffImageFormat } from '../../image/image-format.js';
+import { decompressedImageSize } from '../write/image-size.js';
 import { fileURLToPath } from 'node:url';
 import { resourcesDir } from '../../provision/nixos-module.js';
 import { runToolOrThrow } from '../../tools/run-tool.js';
@@ -51,6 +53,11 @@ export async function runPrivilegedWriter(
     ...(devices.length === 1 ? { device: devices[0] } : { devices }),
     verify: options.verify ?? true,
     ...(options.allowNonRemovable ? { allowNonRemovable: true } : {}),
+    // Measured here, as the user: the writer would otherwise run zstd/xz -l as root on the user's file.
+    expectedSize: await decompressedImageSize(
+      path.resolve(options.source),
+      await sniffImageFormat(options.source),
+    ),
   };
   const launcher = writerLauncherPath();
   const platform = process.platform;

@@ -43,6 +43,12 @@ export const writerRequestSchema = z
      * prompt that starts the writer is the authorization; system disks stay refused regardless.
      */
     allowNonRemovable: z.boolean().optional(),
+    /**
+     * The decompressed size as the app measured it (zstd -l / xz -l, run as the user), null when the file does not
+     * say; the writer does not run those tools as root. It only refuses a too-small card early: the end of the card
+     * still stops a longer image, so a wrong value cannot do harm.
+     */
+    expectedSize: count.nullable().optional(),
   })
   .refine((r) => (r.device === undefined) !== (r.devices === undefined), {
     message: 'give either device or devices',

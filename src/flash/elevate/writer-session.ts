@@ -75,7 +75,7 @@ export async function runWriterSession(io: WriterSessionIo): Promise<number> {
     const accepted = await gotRequest;
     const devices = requestDevices(accepted);
     const { source, verify, allowNonRemovable } = accepted;
-    const { checked, approved } = await checkRequest(source, devices, io, allowNonRemovable ?? false);
+    const { checked, approved, user } = await checkRequest(source, devices, io, allowNonRemovable ?? false);
     try {
       await emit({
         log: `Writing ${checked.realPath} to ${devices.join(', ')} as root (checked by the writer itself; source ${checked.pinned})`,
@@ -83,6 +83,8 @@ export async function runWriterSession(io: WriterSessionIo): Promise<number> {
       const result = await writeImageToDevice({
         source: checked.path,
         sourceFd: checked.fd,
+        ...(accepted.expectedSize !== undefined ? { expectedSize: accepted.expectedSize } : {}),
+        ...(user ? { decompressAs: user } : {}),
         devices,
         approvedDevices: approved,
         verify,
@@ -120,7 +122,7 @@ async function checkRequest(
     const drives = await listDrives();
     for (const device of devices)
       await assertDeviceAllowed(device, checked.realPath, drives, allowNonRemovable);
-    return { checked, approved };
+    return { checked, approved, user };
   } catch (error) {
     await checked.close();
     throw error;

@@ -50,7 +50,12 @@ export interface ImageSource {
  * Node cannot create an anonymous one whose raw descriptor a worker may read; it lives in a private temp folder and
  * is unlinked as soon as both ends are open.
  */
-async function decompressorPipe(tool: string, args: readonly string[], inputFd?: number) {
+async function decompressorPipe(
+  tool: string,
+  args: readonly string[],
+  inputFd?: number,
+  runAs?: { uid: number; gid: number },
+) {
   const dir = await mkdtemp(path.join(tmpdir(), 'companion-flash-'));
   try {
     const fifo = path.join(dir, 'image');
@@ -58,7 +63,7 @@ async function decompressorPipe(tool: string, args: readonly string[], inputFd?:
     // Non-blocking first, so opening the write end cannot wait for a reader (and the reader for a writer).
     const probe = await open(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
     const writeEnd = await open(fifo, constants.O_WRONLY);
-    const child = spawnDecompressor(tool, args, writeEnd.fd, inputFd);
+    const child = spawnDecompressor(tool, args, writeEnd.fd, inputFd, runAs);
     child.stdin?.end(); // it reads the file named in args, or the inherited descriptor
     const readEnd = await open(fifo, constants.O_RDONLY);
     await Promise.all([probe.close(), writeEnd.close()]);
@@ -78,6 +83,7 @@ export async function openImageSource(
   format: ImageFormat,
   hash = true,
   sourceFd?: number,
+  decompressAs?: { uid: number; gid: number },
 ): Promise<ImageSource> {
   let child: Decompressor | null = null;
   let input: FileHandle | null = null;
@@ -88,7 +94,13 @@ export async function openImageSource(
   } else {
     const tool = await findTool(format);
     const args = [...DECOMPRESS_ARGS[format], ...(sourceFd === undefined ? ['--', source] : [])];
-    ({ child, readEnd: input } = await decompressorPipe(tool, args, sourceFd));
+    // Running it as another user needs the source as a descriptor: it could not open the path root opened.
+    ({ child, readEnd: input } = await decompressorPipe(
+      tool,
+      args,
+      sourceFd,
+      sourceFd === undefined ? undefined : decompressAs,
+    ));
     fd = input.fd;
   }
   const { memory, blocks } = alignedBlocks(SLOTS, true);

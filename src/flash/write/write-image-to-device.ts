@@ -35,6 +35,8 @@ export interface WriteImageToDeviceOptions {
   source: string;
   /** An open descriptor of `source` to read instead of opening the path again (the privileged writer's checked one). */
   sourceFd?: number;
+  /** With `sourceFd`: run the decompressor as this (invoking) user rather than as root. */
+  decompressAs?: { uid: number; gid: number };
   /** One whole block device (/dev/sdX, /dev/mmcblkN, /dev/rdiskN), already unmounted and approved. */
   device?: string;
   /** Several such devices (1–8) written from one read of the source; used instead of `device`. */
@@ -45,7 +47,7 @@ export interface WriteImageToDeviceOptions {
   /** Read the card back and compare. Default true. */
   verify?: boolean;
   /** The decompressed size when the caller knows it better than the file's own headers. */
-  expectedSize?: number;
+  expectedSize?: number | null;
   /** Facts worth keeping in the task log, one line each. */
   log?: (line: string) => void;
   /**
@@ -200,7 +202,9 @@ export async function writeImageToDevice(
   const devices = devicesOf(options);
   const signal = options.signal ?? new AbortController().signal;
   const format = await sniffImageFormat(source);
-  const total = options.expectedSize ?? (await decompressedImageSize(source, format));
+  // Given (even as null, "unknown"), the file is not probed: the privileged writer does not run zstd -l as root.
+  const total =
+    options.expectedSize !== undefined ? options.expectedSize : await decompressedImageSize(source, format);
   const checked = await checkDevices(devices, total, options.approvedDevices);
   if (signal.aborted) throw flashCancelled();
   const report = throttled(options.onProgress, total);
@@ -219,7 +223,7 @@ export async function writeImageToDevice(
   const slowest = () => Math.min(...live(targets).map((t) => t.written), Number.MAX_SAFE_INTEGER);
   try {
     const started = performance.now();
-    image = await openImageSource(source, format, true, options.sourceFd);
+    image = await openImageSource(source, format, true, options.sourceFd, options.decompressAs);
     if (signal.aborted) throw flashCancelled();
     const streamed = await streamBlocks(image, targets, () => report('writing', slowest()));
     await image.assertComplete(streamed.size);
