@@ -1,3 +1,5 @@
+import { fstat, read } from 'node:fs';
+import { promisify } from 'node:util';
 import { open } from 'node:fs/promises';
 import { ImageError, imageAccessError } from './image-errors.js';
 
@@ -167,6 +169,17 @@ export async function readHead(file: string, length: number): Promise<{ head: Bu
   } finally {
     await handle?.close();
   }
+}
+
+const fstatAsync = promisify(fstat);
+const readAsync = promisify(read);
+
+/** The format of an already open image (read at offset 0, whatever its descriptor's offset); `label` names it. */
+export async function sniffImageFormatOfDescriptor(fd: number, label: string): Promise<ImageFormat> {
+  const { size } = await fstatAsync(fd);
+  const head = Buffer.alloc(Math.min(SNIFF_BYTES, size));
+  const { bytesRead } = await readAsync(fd, head, 0, head.length, 0);
+  return detectImageFormat(head.subarray(0, bytesRead), size, `The file ${label}`);
 }
 
 /** The format of the image at `file`, by its magic bytes (never its name). Throws ImageError when it is none of them. */

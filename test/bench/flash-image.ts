@@ -1,7 +1,7 @@
 // Flashing a 2 GiB .img.zst onto a loop device vs the classic pipeline `zstd -dc | dd oflag=direct conv=fsync` (write
 // only) on the same input and device, in the same run. Needs root (losetup). Prints one JSON line (MB/s; higher is better).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtemp, rm, truncate, writeFile } from 'node:fs/promises';
+import { mkdtemp, open, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeImageToDevice } from '../../src/flash/write/write-image-to-device.js';
@@ -58,11 +58,15 @@ try {
   );
   settle();
 
+  // As the privileged writer runs it: the image read through the descriptor the user opened.
+  const sourceHandle = await open(source, 'r');
   const result = await writeImageToDevice({
     source,
+    sourceFd: sourceHandle.fd,
     device: loop,
     log: (line) => console.error(`ours: ${line}`),
   });
+  await sourceHandle.close();
   if (result.sourceSha256 !== fixture.sha256) throw new Error('flashed image hash differs from the fixture');
   const oursMBps = result.bytesWritten / result.writeSeconds / 1e6;
   const verifyMBps = result.bytesWritten / result.verifySeconds / 1e6;

@@ -143,8 +143,12 @@ describe('writeImageToDevice', () => {
     execFileSync('install', ['-m', '600', sourceOf(f), privateCopy]);
     const seen = new Set<string>();
     const watch = setInterval(() => {
-      const ps = spawnSync('ps', ['-o', 'uid=', '-C', 'zstd'], { encoding: 'utf8' });
-      for (const uid of ps.stdout.split(/\s+/).filter(Boolean)) seen.add(uid);
+      // Only this process's own children: other test files run zstd as root meanwhile.
+      const ps = spawnSync('ps', ['-o', 'uid=,comm=', '--ppid', String(process.pid)], { encoding: 'utf8' });
+      for (const line of ps.stdout.split('\n')) {
+        const [uid, comm] = line.trim().split(/\s+/);
+        if (comm === 'zstd' && uid) seen.add(uid);
+      }
     }, 10);
     try {
       const result = await writeImageToDevice({
@@ -214,13 +218,25 @@ describe('writeImageToDevice', () => {
     expect((await readDevice(device, f.imageSize + 16 * MIB - 512, 8)).toString()).not.toBe('EFI PART');
   });
 
-  it('verification names the first byte that differs on the card', async () => {
+  it.each([
+    ['by path', false],
+    ['through the descriptor, read a second time (as the privileged writer does)', true],
+  ])('verification names the first byte that differs on the card (%s)', async (_, viaFd) => {
     const f = fixture('zstd');
     const device = await loopDevice(f.imageSize + 16 * MIB);
     const offset = 5 * MIB + 123;
+    const handleOfSource = viaFd ? await open(sourceOf(f), 'r') : null;
     const error = await rejection(
       writeImageToDevice({
-        source: sourceOf(f),
+        // With the descriptor, the path leads nowhere: only the descriptor can give the second pass its bytes.
+        source: viaFd ? path.join(dir, 'no-such-image.img.zst') : sourceOf(f),
+        ...(handleOfSource
+          ? {
+              sourceFd: handleOfSource.fd,
+              decompressAs: { uid: 65534, gid: 65534 },
+              expectedSize: f.imageSize,
+            }
+          : {}),
         device,
         afterWrite: async () => {
           const handle = await open(device, 'r+');
@@ -231,6 +247,7 @@ describe('writeImageToDevice', () => {
         },
       }),
     );
+    await handleOfSource?.close();
     expect(error.code).toBe('flash-verify-failed');
     expect(error.message).toContain(`byte ${offset}`);
   });

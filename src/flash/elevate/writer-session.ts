@@ -83,7 +83,8 @@ export async function runWriterSession(io: WriterSessionIo): Promise<number> {
       const result = await writeImageToDevice({
         source: checked.path,
         sourceFd: checked.fd,
-        ...(accepted.expectedSize !== undefined ? { expectedSize: accepted.expectedSize } : {}),
+        // Never measured here: that would run zstd/xz -l as root. A caller that sent none gets no early size check.
+        expectedSize: accepted.expectedSize ?? null,
         ...(user ? { decompressAs: user } : {}),
         devices,
         approvedDevices: approved,

@@ -1,5 +1,6 @@
-import { constants } from 'node:fs';
-import { type FileHandle, mkdtemp, open, rm } from 'node:fs/promises';
+import { constants, read } from 'node:fs';
+import { type FileHandle, mkdtemp, open, rm, stat } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { MessageChannel, Worker } from 'node:worker_threads';
@@ -20,6 +21,8 @@ import {
   type WorkerMessage,
 } from './read-hash-worker.js';
 
+/** How long close() waits for the reader thread to notice; see close(). */
+const TERMINATE_WAIT_MS = 3000;
 /** Enough slots that the reader runs ahead while two writes are in flight. */
 const SLOTS = 6;
 // gzip too goes through its CLI rather than node:zlib, so every compressed format takes the same fast path.
@@ -45,29 +48,99 @@ export interface ImageSource {
   close(): Promise<void>;
 }
 
+const readAt = promisify(read);
+const PUMP_CHUNK = 1024 * 1024;
+
+interface Pump {
+  done: Promise<void>;
+  stop(): void;
+}
+
+/**
+ * Feeds `fd` from byte 0 into `stdin` with positional reads, so the descriptor's own offset neither matters nor
+ * moves, and it stays open (its owner closes it; an fs stream closes a descriptor it was given once destroyed).
+ * Settles after its last read; a decompressor that stops early closes its stdin, and its exit status says why.
+ */
+function pumpFromDescriptor(fd: number, stdin: NodeJS.WritableStream): Pump {
+  let stopped = false;
+  stdin.on('error', () => (stopped = true));
+  const done = (async () => {
+    for (let position = 0; !stopped;) {
+      const buffer = Buffer.allocUnsafe(PUMP_CHUNK);
+      const { bytesRead } = await readAt(fd, buffer, 0, PUMP_CHUNK, position);
+      if (bytesRead === 0 || stopped) break;
+      position += bytesRead;
+      if (!stdin.write(buffer.subarray(0, bytesRead)))
+        await new Promise((resolve) => {
+          stdin.once('drain', resolve);
+          stdin.once('close', resolve);
+        });
+    }
+    stdin.end();
+  })().catch(() => {
+    stopped = true;
+  });
+  return { done, stop: () => void (stopped = true) };
+}
+
+/**
+ * A private folder for the FIFO. As root it is made under /run (/var/run on macOS), never under a TMPDIR that the
+ * invoking user owns and could swap the folder in (the FIFO path would then lead to a file of their choosing).
+ */
+async function fifoFolder(): Promise<string> {
+  const roots = process.getuid?.() === 0 ? ['/run', '/var/run'] : [tmpdir()];
+  const base =
+    (
+      await Promise.all(
+        roots.map((r) =>
+          stat(r).then(
+            () => r,
+            () => null,
+          ),
+        ),
+      )
+    ).find(Boolean) ?? tmpdir();
+  return mkdtemp(path.join(base, 'companion-flash-'));
+}
+
 /**
  * The decompressor writes into a named pipe that the worker reads with large blocking reads. A named pipe because
- * Node cannot create an anonymous one whose raw descriptor a worker may read; it lives in a private temp folder and
- * is unlinked as soon as both ends are open.
+ * Node cannot create an anonymous one whose raw descriptor a worker may read; it lives in a private folder and is
+ * unlinked as soon as both ends are open. With `inputFd` the compressed bytes are fed to its stdin from that
+ * descriptor by positional reads from byte 0, so the descriptor's own offset never matters and it can be read twice.
  */
 async function decompressorPipe(
   tool: string,
   args: readonly string[],
-  inputFd?: number,
+  input: { fd: number; atStart: boolean } | null,
   runAs?: { uid: number; gid: number },
 ) {
-  const dir = await mkdtemp(path.join(tmpdir(), 'companion-flash-'));
+  const dir = await fifoFolder();
+  const opened: FileHandle[] = [];
+  let child: Decompressor | null = null;
   try {
     const fifo = path.join(dir, 'image');
     await runToolOrThrow(await systemProgram('mkfifo'), ['-m', '600', '--', fifo]);
-    // Non-blocking first, so opening the write end cannot wait for a reader (and the reader for a writer).
-    const probe = await open(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
-    const writeEnd = await open(fifo, constants.O_WRONLY);
-    const child = spawnDecompressor(tool, args, writeEnd.fd, inputFd, runAs);
-    child.stdin?.end(); // it reads the file named in args, or the inherited descriptor
-    const readEnd = await open(fifo, constants.O_RDONLY);
-    await Promise.all([probe.close(), writeEnd.close()]);
-    return { child, readEnd };
+    // Non-blocking first, so opening the write end cannot wait for a reader (and the reader for a writer). No
+    // following links, and it must be the FIFO just made.
+    const probe = await open(fifo, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW);
+    opened.push(probe);
+    if (!(await probe.stat()).isFIFO()) throw new Error(`${fifo} is not the pipe just made`);
+    const writeEnd = await open(fifo, constants.O_WRONLY | constants.O_NOFOLLOW);
+    opened.push(writeEnd);
+    const direct = input?.atStart ? input.fd : undefined;
+    child = spawnDecompressor(tool, args, writeEnd.fd, direct, runAs);
+    let pump: Pump | null = null;
+    if (!input)
+      child.stdin?.end(); // it reads the file named in args
+    else if (direct === undefined) pump = pumpFromDescriptor(input.fd, child.stdin as NodeJS.WritableStream);
+    const readEnd = await open(fifo, constants.O_RDONLY | constants.O_NOFOLLOW);
+    await Promise.all(opened.splice(0).map((h) => h.close()));
+    return { child, readEnd, pump };
+  } catch (error) {
+    child?.stop();
+    await Promise.allSettled(opened.map((h) => h.close()));
+    throw error;
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -78,15 +151,29 @@ async function decompressorPipe(
  * bytes come from that descriptor, never from the path again: the privileged writer checked that descriptor, and a
  * path can be swapped for another file between a check and an open.
  */
+export interface ImageSourceOptions {
+  /** SHA-256 every byte on the way (default true). */
+  hash?: boolean;
+  /** An open descriptor of the source, read instead of the path (see above). */
+  sourceFd?: number;
+  /**
+   * The descriptor's offset is still 0 (nothing read it sequentially yet): the decompressor then reads it directly
+   * as its stdin, the fast way. Otherwise it is fed by positional reads (a second pass, such as finding a mismatch).
+   */
+  sourceFdAtStart?: boolean;
+  /** With `sourceFd`: run the decompressor as this user. */
+  decompressAs?: { uid: number; gid: number };
+}
+
 export async function openImageSource(
   source: string,
   format: ImageFormat,
-  hash = true,
-  sourceFd?: number,
-  decompressAs?: { uid: number; gid: number },
+  options: ImageSourceOptions = {},
 ): Promise<ImageSource> {
   let child: Decompressor | null = null;
   let input: FileHandle | null = null;
+  const { hash = true, sourceFd, decompressAs } = options;
+  let pump: Pump | null = null;
   let fd: number;
   if (format === 'raw') {
     if (sourceFd === undefined) input = await open(source, 'r');
@@ -95,10 +182,14 @@ export async function openImageSource(
     const tool = await findTool(format);
     const args = [...DECOMPRESS_ARGS[format], ...(sourceFd === undefined ? ['--', source] : [])];
     // Running it as another user needs the source as a descriptor: it could not open the path root opened.
-    ({ child, readEnd: input } = await decompressorPipe(
+    ({
+      child,
+      readEnd: input,
+      pump,
+    } = await decompressorPipe(
       tool,
       args,
-      sourceFd,
+      sourceFd === undefined ? null : { fd: sourceFd, atStart: options.sourceFdAtStart === true },
       sourceFd === undefined ? undefined : decompressAs,
     ));
     fd = input.fd;
@@ -191,10 +282,20 @@ export async function openImageSource(
       closed ??= (async () => {
         fail(new Error('the image reader was closed'));
         child?.stop();
-        // A read blocked on the pipe returns once the child is gone.
-        await Promise.all([reader.terminate(), hasher?.terminate()]);
+        // A read blocked on the pipe returns once the child is gone. Not if something else still holds the pipe's
+        // write end (a grandchild that left the process group) or a raw image sits on a hung network mount: then
+        // the blocked thread is left behind rather than hanging the cancel; it ends with the process.
+        const stopped = Promise.all([reader.terminate(), hasher?.terminate()]);
+        await Promise.race([
+          stopped,
+          new Promise((resolve) => setTimeout(resolve, TERMINATE_WAIT_MS).unref()),
+        ]);
         await child?.exited;
-        await input?.close();
+        // The caller closes the source descriptor after this; no read of it may still be in flight then (the number
+        // could by then name another file).
+        pump?.stop();
+        await pump?.done;
+        await input?.close().catch(() => undefined);
       })();
       return closed;
     },

@@ -67,8 +67,14 @@ export async function findFirstMismatch(
   { handle, direct }: ReadBack,
   bytes: number,
   signal: AbortSignal,
+  from: { sourceFd?: number; decompressAs?: { uid: number; gid: number } } = {},
 ): Promise<number | null> {
-  const image = await openImageSource(source, format, false);
+  // The same descriptor (and the same unprivileged decompressor) as the write: never the path again.
+  const image = await openImageSource(source, format, {
+    hash: false,
+    ...(from.sourceFd === undefined ? {} : { sourceFd: from.sourceFd }),
+    ...(from.decompressAs ? { decompressAs: from.decompressAs } : {}),
+  });
   try {
     const { blocks } = alignedBlocks(1, false);
     for (;;) {

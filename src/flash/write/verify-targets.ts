@@ -9,6 +9,8 @@ export interface VerifyContext {
   sha256: string;
   bytes: number;
   signal: AbortSignal;
+  sourceFd?: number;
+  decompressAs?: { uid: number; gid: number };
 }
 
 /**
@@ -33,7 +35,10 @@ async function verifyTarget(
         target.verified = true;
         return;
       }
-      const offset = await findFirstMismatch(context.source, context.format, reader, bytes, signal);
+      const offset = await findFirstMismatch(context.source, context.format, reader, bytes, signal, {
+        ...(context.sourceFd === undefined ? {} : { sourceFd: context.sourceFd }),
+        ...(context.decompressAs ? { decompressAs: context.decompressAs } : {}),
+      });
       log(
         `Verification of ${device} FAILED: SHA-256 ${readBack}, first difference at ${offset ?? 'unknown offset'}`,
       );

@@ -1,6 +1,10 @@
 import { stat } from 'node:fs/promises';
 import { describeError } from '../../errors.js';
-import { hasPartitionTableSignature, sniffImageFormat } from '../../image/image-format.js';
+import {
+  hasPartitionTableSignature,
+  sniffImageFormat,
+  sniffImageFormatOfDescriptor,
+} from '../../image/image-format.js';
 import { ImageError } from '../../image/image-errors.js';
 import { assertDistinctDisks, repeatedDisk } from '../drives/same-disk.js';
 import { alignedBlocks } from './aligned-buffers.js';
@@ -33,7 +37,10 @@ export interface FlashProgress {
 export interface WriteImageToDeviceOptions {
   /** .img, .img.zst, .img.xz or .img.gz; the format is sniffed from its bytes. */
   source: string;
-  /** An open descriptor of `source` to read instead of opening the path again (the privileged writer's checked one). */
+  /**
+   * An open descriptor of `source` to read instead of opening the path again (the privileged writer's checked one).
+   * Its offset must be 0: the decompressor reads it as stdin. (Only positional reads touch it before that.)
+   */
   sourceFd?: number;
   /** With `sourceFd`: run the decompressor as this (invoking) user rather than as root. */
   decompressAs?: { uid: number; gid: number };
@@ -201,7 +208,11 @@ export async function writeImageToDevice(
   const { source, log = () => {} } = options;
   const devices = devicesOf(options);
   const signal = options.signal ?? new AbortController().signal;
-  const format = await sniffImageFormat(source);
+  // With a descriptor, its bytes decide the format: the path may lead elsewhere by now (and could be a FIFO).
+  const format =
+    options.sourceFd === undefined
+      ? await sniffImageFormat(source)
+      : await sniffImageFormatOfDescriptor(options.sourceFd, source);
   // Given (even as null, "unknown"), the file is not probed: the privileged writer does not run zstd -l as root.
   const total =
     options.expectedSize !== undefined ? options.expectedSize : await decompressedImageSize(source, format);
@@ -223,7 +234,10 @@ export async function writeImageToDevice(
   const slowest = () => Math.min(...live(targets).map((t) => t.written), Number.MAX_SAFE_INTEGER);
   try {
     const started = performance.now();
-    image = await openImageSource(source, format, true, options.sourceFd, options.decompressAs);
+    image = await openImageSource(source, format, {
+      ...(options.sourceFd === undefined ? {} : { sourceFd: options.sourceFd, sourceFdAtStart: true }),
+      ...(options.decompressAs ? { decompressAs: options.decompressAs } : {}),
+    });
     if (signal.aborted) throw flashCancelled();
     const streamed = await streamBlocks(image, targets, () => report('writing', slowest()));
     await image.assertComplete(streamed.size);
@@ -245,7 +259,15 @@ export async function writeImageToDevice(
     if (options.verify === false) log('Verification skipped');
     else {
       const verifyStarted = performance.now();
-      const context = { source, format, sha256: streamed.sha256, bytes: written, signal };
+      const context = {
+        source,
+        format,
+        sha256: streamed.sha256,
+        bytes: written,
+        signal,
+        ...(options.sourceFd === undefined ? {} : { sourceFd: options.sourceFd }),
+        ...(options.decompressAs ? { decompressAs: options.decompressAs } : {}),
+      };
       await verifyTargets(live(targets), context, (done) => report('verifying', done), log);
       verifySeconds = (performance.now() - verifyStarted) / 1000;
       if (live(targets).length === 0) throw (targets[0] as Target).failure;
