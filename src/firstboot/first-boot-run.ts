@@ -45,6 +45,7 @@ export interface FirstBootDeps {
   runChecks(options: {
     shell: RemoteShell;
     checks: HostCheck[];
+    privateFiles: string[];
     signal: AbortSignal;
     onResult: (result: CheckResult) => void;
     onWaiting: (text: string) => void;
@@ -322,6 +323,10 @@ async function afterConnect(
     const checks = await deps.runChecks({
       shell: session,
       checks: profile.checks,
+      // The Wi-Fi file holds the PSK: when provisioning injected one, it must still be root's alone.
+      privateFiles: (profile.lastProvision?.files ?? [])
+        .filter((file) => file.mode === 0o600 && !file.path.startsWith('/var/lib/bootstrap/'))
+        .map((file) => file.path),
       signal: input.signal,
       onResult: (result) => {
         update({ checks: [...report.checks, result], waiting: null });

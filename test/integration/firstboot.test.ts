@@ -135,6 +135,48 @@ describe('first boot against a real sshd', () => {
     expect(report.passed).toBe(false);
   });
 
+  it('checks that the injected Wi-Fi file (the PSK) is still root-only on the Pi', async () => {
+    const wifiPi = await provisionPi(core, dir, 'pi-wifi', true);
+    const envFile = '/var/lib/networkmanager/system-connections.env';
+    const run = async (mode: number) => {
+      const sshd = await startPi(wifiPi, client.publicLine, {
+        files: [
+          { path: '/var/lib/bootstrap/ssh_host_ed25519_key', content: wifiPi.hostKey, mode: 0o600 },
+          {
+            path: '/var/lib/bootstrap/ssh_host_ed25519_key.pub',
+            content: `${wifiPi.publicLine}\n`,
+            mode: 0o644,
+          },
+          { path: envFile, content: 'WIFI_SSID=Home\nWIFI_PSK=correct horse battery\n', mode },
+        ],
+      });
+      running.push(sshd);
+      await sshd.ready;
+      await core.hosts.save({
+        name: 'pi-wifi',
+        flakeDir: null,
+        imagePath: null,
+        sopsFile: null,
+        wifiCountry: 'DE',
+        access: { identityFile: client.file },
+      });
+      const task = core.firstBoot.start({
+        host: 'pi-wifi',
+        address: `127.0.0.1:${sshd.port}`,
+        timeoutSeconds: 30,
+      });
+      await task.result.catch(() => undefined);
+      return core.firstBoot
+        .report(task.id)!
+        .checks.find((c) => c.name === 'system-connections.env is private');
+    };
+    expect(await run(0o600)).toMatchObject({ status: 'pass' });
+    expect(await run(0o644)).toMatchObject({
+      status: 'fail',
+      summary: `${envFile}: mode 644 instead of 600`,
+    });
+  });
+
   it('refuses a Pi with another host key and never authenticates', async () => {
     await configure([]);
     const other = spawnSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'other')]);

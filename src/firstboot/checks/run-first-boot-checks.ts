@@ -1,7 +1,9 @@
+import path from 'node:path';
 import type { CheckResult, HostCheck } from '../../contract/firstboot.js';
 import type { RemoteShell } from '../remote-shell.js';
 import { checkBootstrapFiles, DEFAULT_BOOTSTRAP_DIR } from './check-bootstrap-files.js';
 import { checkNetwork } from './check-network.js';
+import { checkPrivateFile } from './check-private-file.js';
 import { fail, type CheckContext, type CheckOutcome } from './check-outcome.js';
 import { runCommandCheck, runHttpCheck, type FetchHere } from './check-profile.js';
 import { checkSystemRunning } from './check-system-running.js';
@@ -14,6 +16,8 @@ export interface FirstBootCheckOptions {
   signal?: AbortSignal;
   /** Where provisioning put the host key. Default `/var/lib/bootstrap`. */
   bootstrapDir?: string;
+  /** Secret files provisioning injected besides the key (the Wi-Fi env file): each must stay 600 and root's. */
+  privateFiles?: readonly string[];
   /** How long to wait for systemd to finish starting. Default 5 min. */
   systemWaitMs?: number;
   /** Time between `is-system-running` polls while waiting. Default 2.5 s. */
@@ -52,6 +56,11 @@ function plan(options: FirstBootCheckOptions): PlannedCheck[] {
       name: 'Bootstrap key is in place',
       run: (ctx) => checkBootstrapFiles({ ...ctx, dir: options.bootstrapDir ?? DEFAULT_BOOTSTRAP_DIR }),
     },
+    ...(options.privateFiles ?? []).map((file, index): PlannedCheck => ({
+      id: `builtin:private-file-${index}`,
+      name: `${path.posix.basename(file)} is private`,
+      run: (ctx) => checkPrivateFile({ ...ctx, file }),
+    })),
     ...options.checks.map((check, index): PlannedCheck => ({
       id: `profile:${index}`,
       name: check.name,
