@@ -1,5 +1,5 @@
 import { constants, type Stats } from 'node:fs';
-import { type FileHandle, mkdtemp, open, realpath, rm, stat, writeFile } from 'node:fs/promises';
+import { type FileHandle, mkdtemp, open, readdir, realpath, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runTool } from '../../tools/run-tool.js';
@@ -125,10 +125,40 @@ async function asUser(user: InvokingUser | null, action: () => Promise<FileHandl
   }
 }
 
+/**
+ * Removes pins left by writers that were killed before they could release them: such a bind mount would keep the
+ * image (and the disk it lives on, a USB stick say) busy until the next reboot.
+ */
+export async function sweepStalePins(base: string): Promise<string[]> {
+  const swept: string[] = [];
+  const entries = await readdir(base).catch(() => [] as string[]);
+  for (const name of entries) {
+    const pid = Number(/^companion-writer-(\d+)-/.exec(name)?.[1] ?? NaN);
+    if (!Number.isInteger(pid) || pid === process.pid || isAlive(pid)) continue;
+    const dir = path.join(base, name);
+    const umount = await systemProgram('umount');
+    await runTool(umount, [path.join(dir, 'image')]).catch(() => null);
+    await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+    swept.push(dir);
+  }
+  return swept;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /** Bind-mounts the open file onto a root-only path; --no-canonicalize so mount(8) never re-resolves the link text. */
 async function bindMountPin(handle: FileHandle): Promise<{ path: string; release: () => Promise<void> }> {
   const base = process.getuid?.() === 0 && (await stat('/run').catch(() => null)) ? '/run' : tmpdir();
-  const dir = await mkdtemp(path.join(base, 'companion-writer-'));
+  await sweepStalePins(base);
+  // The pid in the name lets a later writer tell a pin whose writer was killed (SIGKILL skips `release`).
+  const dir = await mkdtemp(path.join(base, `companion-writer-${process.pid}-`));
   const target = path.join(dir, 'image');
   try {
     await writeFile(target, '', { mode: 0o400 });
