@@ -251,6 +251,40 @@ describe('runFirstBoot', () => {
     const report = await (await run(d, profile({ pinnedHostKey: null }), key.keyLine)).result;
     expect(report.nextSteps.ageRecipient).toMatch(/^age1[0-9a-z]{58}$/);
   });
+  it('stops as cancelled while waiting for systemd, closes the session and ends the report', async () => {
+    const { d, session } = deps(async () => ({
+      kind: 'trusted',
+      session,
+      presented: PINNED,
+      method: 'agent',
+    }));
+    const controller = new AbortController();
+    vi.mocked(d.runChecks).mockImplementation(
+      ({ signal, onWaiting }) =>
+        new Promise((_, reject) => {
+          onWaiting('systemd is still starting (3 jobs left)');
+          signal.addEventListener('abort', () => reject(signal.reason));
+          setTimeout(() => controller.abort(), 10);
+        }),
+    );
+    const changes: FirstBootReport[] = [];
+    const result = runFirstBoot(
+      {
+        profile: profile(),
+        address: null,
+        timeoutSeconds: 60,
+        trustPresentedKey: null,
+        signal: controller.signal,
+        onChange: (report) => changes.push(structuredClone(report)),
+        log: () => undefined,
+      },
+      d,
+    );
+    await expect(result).rejects.toMatchObject({ code: 'cancelled' });
+    expect(changes.some((c) => c.waiting === 'systemd is still starting (3 jobs left)')).toBe(true);
+    expect(changes.at(-1)).toMatchObject({ stage: 'done', waiting: null });
+    expect(session.close).toHaveBeenCalledOnce();
+  });
 });
 
 function realKey() {

@@ -131,4 +131,41 @@ describe('the first-boot wizard', () => {
     expect(await page.getByRole('button', { name: /^Trust / }).count()).toBe(0);
     expect(await sshd.authAttempts()).toEqual([]);
   });
+
+  it('shows the key of a host it never pinned, and trusts it only when asked', async () => {
+    const { page, bridge, dataDir } = session();
+    await bridge.core.hosts.save({
+      name: 'pi',
+      flakeDir: null,
+      imagePath: null,
+      sopsFile: null,
+      wifiCountry: null,
+    });
+    const file = join(dataDir, 'stranger-host-key');
+    spawnSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', file]);
+    const key = {
+      hostKey: await readFile(file, 'utf8'),
+      publicLine: (await readFile(`${file}.pub`, 'utf8')).trim(),
+    };
+    const fingerprint = spawnSync('ssh-keygen', ['-lf', `${file}.pub`])
+      .stdout.toString()
+      .split(' ')[1]!;
+    const client = await clientKey(dataDir);
+    const sshd = await startPi(key, client.publicLine);
+    running.push(sshd);
+    await sshd.ready;
+
+    await startFirstBoot(`127.0.0.1:${sshd.port}`, client.file);
+    await page.getByRole('button', { name: 'Start looking for pi' }).click();
+    const unpinned = page.locator('[data-trust="unpinned"]');
+    await unpinned.waitFor({ timeout: 30_000 });
+    expect(await unpinned.innerText()).toContain(fingerprint);
+    expect(await sshd.authAttempts()).toEqual([]);
+    expect(bridge.core.hosts.get('pi')?.pinnedHostKey).toBeNull();
+
+    await page.getByRole('button', { name: `Trust ${fingerprint} and continue` }).click();
+    await page.locator('[data-outcome="passed"]').waitFor({ timeout: 30_000 });
+    expect(await page.locator('[data-trust="match"]').innerText()).toContain(fingerprint);
+    expect(bridge.core.hosts.get('pi')?.pinnedHostKey?.fingerprint).toBe(fingerprint);
+  });
 });
