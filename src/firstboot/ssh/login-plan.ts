@@ -1,5 +1,8 @@
 import { stat } from 'node:fs/promises';
-import { utils, type AnyAuthMethod, type AuthHandlerMiddleware, type ParsedKey } from 'ssh2';
+import ssh2, { type AnyAuthMethod, type AuthHandlerMiddleware, type ParsedKey } from 'ssh2';
+
+// A default import: Node's ESM loader cannot see `utils` among ssh2's CommonJS exports (the bench bundles are ESM).
+const { utils } = ssh2;
 import { keyPassphrase, keyUnreadable, noAgent } from './ssh-errors.js';
 
 export type LoginMethod = 'agent' | 'key';
