@@ -124,9 +124,15 @@ describe('the first-boot wizard', () => {
     const alert = page.locator('[data-trust="mismatch"]');
     await alert.waitFor({ timeout: 30_000 });
     expect(await alert.innerText()).toMatch(/not the Pi you provisioned/);
+    expect(await page.getByTestId('mismatch-hint').innerText()).toMatch(/provision and flash again/);
     expect(await alert.innerText()).not.toContain(pi.fingerprint);
     await page.getByRole('button', { name: 'Show both fingerprints' }).click();
     expect(await alert.innerText()).toContain(pi.fingerprint);
+    if (process.env.COMPANION_SCREENSHOT) {
+      await page.screenshot({
+        path: join(import.meta.dirname, '..', '..', 'docs', 'first-boot-mismatch.png'),
+      });
+    }
     expect(await page.getByRole('table', { name: 'Checks' }).count()).toBe(0);
     expect(await page.getByRole('button', { name: /^Trust / }).count()).toBe(0);
     expect(await sshd.authAttempts()).toEqual([]);

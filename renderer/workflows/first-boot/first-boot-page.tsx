@@ -153,6 +153,12 @@ function RunView({
         </button>
       )}
       {!running && task?.error && report?.trust.status !== 'mismatch' && <ErrorNotice error={task.error} />}
+      {/* The mismatch box above explains; this says what to do about it. */}
+      {!running && task?.error && report?.trust.status === 'mismatch' && (
+        <p className="notice-hint" data-testid="mismatch-hint">
+          {task.error.hint}
+        </p>
+      )}
       {!running && task?.state === 'succeeded' && (
         <p className="notice notice-info" role="status" data-outcome="passed">
           {step.host.name} is up, trusted and every check passed.
