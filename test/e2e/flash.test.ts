@@ -65,5 +65,9 @@ describe('the Flash page', () => {
     await expect.poll(() => outcome.innerText(), { timeout: 30_000 }).toMatch(/verified by reading it back/);
     const raw = await readFile(fixture.path);
     expect(sha256OfDevice(loop, raw.length)).toBe(createHash('sha256').update(raw).digest('hex'));
+
+    // The hand-over: straight on to the first-boot wizard.
+    await page.getByRole('button', { name: 'Continue to first boot' }).click();
+    expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('First boot');
   });
 });
