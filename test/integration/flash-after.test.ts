@@ -1,7 +1,7 @@
 // After-flash steps on real block devices: loop devices over sparse files (needs root). Only loop devices this file
 // created are touched, and each is detached after its test.
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtemp, rm, truncate, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +12,9 @@ import { checkBootstrapFilesOnCard } from '../../src/flash/after/check-bootstrap
 import { BOOTSTRAP_FILES } from '../../src/provision/bootstrap-files.js';
 import { MemoryKeychain } from '../../src/secrets/memory-keychain.js';
 import { buildSdImage } from '../fixtures/sd-image.js';
+import { detachLoopDevices, loopDevice as makeLoopDevice } from '../helpers/loop-devices.js';
+
+const loopDevice = (bytes: number) => makeLoopDevice(dir, bytes);
 
 const MIB = 1024 * 1024;
 let dir = '';
@@ -19,16 +22,6 @@ let core: Core;
 let image = '';
 let imageSize = 0;
 let record: ProvisionRecord;
-const attached: string[] = [];
-
-async function loopDevice(bytes: number): Promise<string> {
-  const backing = path.join(dir, `card-${attached.length + 1}-${Date.now()}.img`);
-  await writeFile(backing, '');
-  await truncate(backing, bytes);
-  const device = execFileSync('losetup', ['--find', '--show', backing], { encoding: 'utf8' }).trim();
-  attached.push(device);
-  return device;
-}
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'flash-after-'));
@@ -48,7 +41,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterEach(() => {
-  while (attached.length) execFileSync('losetup', ['-d', attached.pop()!]);
+  detachLoopDevices();
 });
 
 afterAll(async () => {

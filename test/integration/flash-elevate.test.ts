@@ -3,46 +3,29 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, mkdtemp, open, readFile, rm, truncate, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CancelledError, CompanionError } from '../../src/errors.js';
+import { CancelledError } from '../../src/errors.js';
 import { sweepStalePins } from '../../src/flash/elevate/checked-source.js';
 import { runPrivilegedWriter, writerHelperScript } from '../../src/flash/elevate/run-privileged-writer.js';
 import { decodeEvent, type WriterEvent } from '../../src/flash/elevate/writer-protocol.js';
 import type { FlashProgress } from '../../src/flash/write/write-image-to-device.js';
 import { buildSdImage, type SdImageFixture } from '../fixtures/sd-image.js';
+import {
+  detachLoopDevices,
+  loopDevice as makeLoopDevice,
+  rejection,
+  sha256OfDevice,
+} from '../helpers/loop-devices.js';
+
+const loopDevice = (bytes: number) => makeLoopDevice(dir, bytes);
 
 const MIB = 1024 * 1024;
 let dir = '';
 let small: SdImageFixture;
 let big: SdImageFixture;
-const attached: string[] = [];
-
-async function loopDevice(bytes: number): Promise<string> {
-  const backing = path.join(dir, `card-${attached.length}-${Date.now()}.img`);
-  await writeFile(backing, '');
-  await truncate(backing, bytes);
-  const device = execFileSync('losetup', ['--find', '--show', backing], { encoding: 'utf8' }).trim();
-  attached.push(device);
-  return device;
-}
-
-async function sha256OfDevice(device: string, bytes: number): Promise<string> {
-  const hash = createHash('sha256');
-  const handle = await open(device, 'r');
-  try {
-    for (let at = 0; at < bytes; at += 8 * MIB) {
-      const buffer = Buffer.alloc(Math.min(8 * MIB, bytes - at));
-      await handle.read(buffer, 0, buffer.length, at);
-      hash.update(buffer);
-    }
-  } finally {
-    await handle.close();
-  }
-  return hash.digest('hex');
-}
 
 /** The whole disk holding '/', which the writer must refuse whatever it is asked. */
 function rootDisk(): string {
@@ -87,15 +70,6 @@ async function writerMounts(): Promise<string[]> {
   return lines.map((l) => l.split(' ')[4] ?? '').filter((m) => /\/companion-writer-[^/]+\/image$/.test(m));
 }
 
-async function rejection(promise: Promise<unknown>): Promise<CompanionError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(CompanionError);
-  return error as CompanionError;
-}
-
 beforeAll(async () => {
   expect(existsSync(writerHelperScript()), 'run `node scripts/build.mjs` first').toBe(true);
   dir = await mkdtemp(path.join(tmpdir(), 'flash-elevate-'));
@@ -105,7 +79,7 @@ beforeAll(async () => {
 }, 300_000);
 
 afterEach(() => {
-  while (attached.length) execFileSync('losetup', ['-d', attached.pop()!]);
+  detachLoopDevices();
 });
 
 afterAll(async () => {

@@ -1,33 +1,23 @@
 // What the writer holds and what it checks: the exclusive claim lasts through verification, a descriptor must lead
 // to the device that was approved, and one disk is never written twice at once. Loop devices over sparse files (needs
 // root); only loop devices this file created are touched, and each is detached after its test.
-import { execFileSync } from 'node:child_process';
 import { constants, closeSync, openSync } from 'node:fs';
-import { mkdtemp, open, rm, stat, symlink, truncate, unlink, writeFile } from 'node:fs/promises';
+import { mkdtemp, open, rm, stat, symlink, unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CompanionError } from '../../src/errors.js';
 import { identityOf } from '../../src/flash/write/device-identity.js';
 import { DeviceWriter } from '../../src/flash/write/device-writer.js';
 import { writeImageToDevice } from '../../src/flash/write/write-image-to-device.js';
 import { buildSdImage, type SdImageFixture } from '../fixtures/sd-image.js';
+import { detachLoopDevices, loopDevice as makeLoopDevice, rejection } from '../helpers/loop-devices.js';
+
+const loopDevice = (bytes: number) => makeLoopDevice(dir, bytes);
 
 const MIB = 1024 * 1024;
 const MARK = Buffer.from('an old card, not to be touched');
 let dir = '';
 let image: SdImageFixture;
-let counter = 0;
-const attached: string[] = [];
-
-async function loopDevice(bytes: number): Promise<string> {
-  const backing = path.join(dir, `card-${++counter}.img`);
-  await writeFile(backing, '');
-  await truncate(backing, bytes);
-  const device = execFileSync('losetup', ['--find', '--show', backing], { encoding: 'utf8' }).trim();
-  attached.push(device);
-  return device;
-}
 
 /** A loop device whose first bytes say MARK, to prove later that nothing was written. */
 async function markedCard(): Promise<string> {
@@ -60,15 +50,6 @@ function tryExclusiveOpen(device: string): string {
   }
 }
 
-async function rejection(promise: Promise<unknown>): Promise<CompanionError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(CompanionError);
-  return error as CompanionError;
-}
-
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'flash-claims-'));
   // Random padding so reading it back takes long enough for progress calls during verification.
@@ -76,7 +57,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterEach(() => {
-  while (attached.length) execFileSync('losetup', ['-d', attached.pop()!]);
+  detachLoopDevices();
 });
 
 afterAll(async () => {

@@ -2,14 +2,14 @@
 // backing store runs out part-way and the loop device fails the writes. Only loop devices and mounts this file made
 // are touched; each is detached (then unmounted) after its test.
 import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, open, rm, truncate, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CompanionError } from '../../src/errors.js';
 import { writeImageToDevice } from '../../src/flash/write/write-image-to-device.js';
 import { buildSdImage, type SdImageFixture } from '../fixtures/sd-image.js';
+import { detachLoopDevices, loopOver, readDevice, sha256OfDevice } from '../helpers/loop-devices.js';
 
 const MIB = 1024 * 1024;
 /** Room the failing card really has: well short of the image. */
@@ -18,16 +18,7 @@ const CARD_BYTES = 160 * MIB;
 let dir = '';
 let image: SdImageFixture;
 let counter = 0;
-const attached: string[] = [];
 const mounted: string[] = [];
-
-async function loopOver(backing: string, bytes: number): Promise<string> {
-  await writeFile(backing, '');
-  await truncate(backing, bytes);
-  const device = execFileSync('losetup', ['--find', '--show', backing], { encoding: 'utf8' }).trim();
-  attached.push(device);
-  return device;
-}
 
 /** A sound card: a loop over a sparse file on the ordinary temp file system. */
 const soundCard = () => loopOver(path.join(dir, `card-${++counter}.img`), CARD_BYTES);
@@ -41,24 +32,6 @@ async function dyingCard(): Promise<string> {
   return loopOver(path.join(mountpoint, 'card.img'), CARD_BYTES);
 }
 
-async function readDevice(device: string, offset: number, length: number): Promise<Buffer> {
-  const handle = await open(device, 'r');
-  try {
-    const buffer = Buffer.alloc(length);
-    await handle.read(buffer, 0, length, offset);
-    return buffer;
-  } finally {
-    await handle.close();
-  }
-}
-
-async function sha256OfDevice(device: string, bytes: number): Promise<string> {
-  const hash = createHash('sha256');
-  for (let at = 0; at < bytes; at += 8 * MIB)
-    hash.update(await readDevice(device, at, Math.min(8 * MIB, bytes - at)));
-  return hash.digest('hex');
-}
-
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'flash-faults-'));
   // 38 MiB of partitions + 24 MiB root + 66 MiB of random bytes = 128 MiB, none of which a tmpfs can squeeze.
@@ -67,7 +40,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterEach(() => {
-  while (attached.length) execFileSync('losetup', ['-d', attached.pop()!]);
+  detachLoopDevices();
   while (mounted.length) execFileSync('umount', [mounted.pop()!]);
 });
 

@@ -2,57 +2,27 @@
 // created are touched, and each is detached after its test.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtemp, open, rm, truncate, writeFile } from 'node:fs/promises';
+import { mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CancelledError, CompanionError } from '../../src/errors.js';
+import { CancelledError } from '../../src/errors.js';
 import { type FlashProgress, writeImageToDevice } from '../../src/flash/write/write-image-to-device.js';
 import { buildSdImage, type Compression, type SdImageFixture } from '../fixtures/sd-image.js';
+import {
+  detachLoopDevices,
+  loopDevice as makeLoopDevice,
+  readDevice,
+  rejection,
+  sha256OfDevice,
+} from '../helpers/loop-devices.js';
+
+const loopDevice = (bytes: number) => makeLoopDevice(dir, bytes);
 
 const MIB = 1024 * 1024;
 let dir = '';
-let counter = 0;
-const attached: string[] = [];
-
-/** A new zeroed loop device of `bytes`. */
-async function loopDevice(bytes: number): Promise<string> {
-  const backing = path.join(dir, `card-${++counter}.img`);
-  await writeFile(backing, '');
-  await truncate(backing, bytes);
-  const device = execFileSync('losetup', ['--find', '--show', backing], { encoding: 'utf8' }).trim();
-  attached.push(device);
-  return device;
-}
-
-async function readDevice(device: string, offset: number, length: number): Promise<Buffer> {
-  const handle = await open(device, 'r');
-  try {
-    const buffer = Buffer.alloc(length);
-    await handle.read(buffer, 0, length, offset);
-    return buffer;
-  } finally {
-    await handle.close();
-  }
-}
-
-async function sha256OfDevice(device: string, bytes: number): Promise<string> {
-  const hash = createHash('sha256');
-  for (let at = 0; at < bytes; at += 8 * MIB)
-    hash.update(await readDevice(device, at, Math.min(8 * MIB, bytes - at)));
-  return hash.digest('hex');
-}
 
 const firstMiBIsBlank = async (device: string) => (await readDevice(device, 0, MIB)).every((b) => b === 0);
-
-async function rejection(promise: Promise<unknown>): Promise<CompanionError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(CompanionError);
-  return error as CompanionError;
-}
 
 const fixtures = new Map<string, SdImageFixture>();
 
@@ -72,7 +42,7 @@ beforeAll(async () => {
 }, 300_000);
 
 afterEach(() => {
-  while (attached.length) execFileSync('losetup', ['-d', attached.pop()!]);
+  detachLoopDevices();
 });
 
 afterAll(async () => {
