@@ -4,8 +4,6 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { open, truncate, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { expect } from 'vitest';
-import { CompanionError } from '../../src/errors.js';
 
 const MIB = 1024 * 1024;
 const attached: string[] = [];
@@ -45,14 +43,4 @@ export async function sha256OfDevice(device: string, bytes: number): Promise<str
   for (let at = 0; at < bytes; at += 8 * MIB)
     hash.update(await readDevice(device, at, Math.min(8 * MIB, bytes - at)));
   return hash.digest('hex');
-}
-
-/** The CompanionError `promise` rejects with (failing the test if it resolves or rejects with something else). */
-export async function rejection(promise: Promise<unknown>): Promise<CompanionError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(CompanionError);
-  return error as CompanionError;
 }

@@ -13,12 +13,8 @@ import { runPrivilegedWriter, writerHelperScript } from '../../src/flash/elevate
 import { decodeEvent, type WriterEvent } from '../../src/flash/elevate/writer-protocol.js';
 import type { FlashProgress } from '../../src/flash/write/write-image-to-device.js';
 import { buildSdImage, type SdImageFixture } from '../fixtures/sd-image.js';
-import {
-  detachLoopDevices,
-  loopDevice as makeLoopDevice,
-  rejection,
-  sha256OfDevice,
-} from '../helpers/loop-devices.js';
+import { detachLoopDevices, loopDevice as makeLoopDevice, sha256OfDevice } from '../helpers/loop-devices.js';
+import { rejection } from '../helpers/rejection.js';
 
 const loopDevice = (bytes: number) => makeLoopDevice(dir, bytes);
 

@@ -10,7 +10,8 @@ import { identityOf } from '../../src/flash/write/device-identity.js';
 import { DeviceWriter } from '../../src/flash/write/device-writer.js';
 import { writeImageToDevice } from '../../src/flash/write/write-image-to-device.js';
 import { buildSdImage, type SdImageFixture } from '../fixtures/sd-image.js';
-import { detachLoopDevices, loopDevice as makeLoopDevice, rejection } from '../helpers/loop-devices.js';
+import { detachLoopDevices, loopDevice as makeLoopDevice } from '../helpers/loop-devices.js';
+import { rejection } from '../helpers/rejection.js';
 
 const loopDevice = (bytes: number) => makeLoopDevice(dir, bytes);
 

@@ -13,9 +13,9 @@ import {
   detachLoopDevices,
   loopDevice as makeLoopDevice,
   readDevice,
-  rejection,
   sha256OfDevice,
 } from '../helpers/loop-devices.js';
+import { rejection } from '../helpers/rejection.js';
 
 const loopDevice = (bytes: number) => makeLoopDevice(dir, bytes);
 

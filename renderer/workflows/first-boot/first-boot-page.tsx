@@ -6,7 +6,7 @@ import { call, companion, errorInfo } from '../../lib/companion.js';
 import { useLoad } from '../../lib/use-load.js';
 import { useTask } from '../../lib/use-task.js';
 import { assertNever, type PageEntry } from '../navigation.js';
-import type { FirstBootStep } from './first-boot-state.js';
+import { formatTarget, type FirstBootStep } from './first-boot-state.js';
 import { HostAccessForm } from './host-access-form.js';
 import { NextStepsView } from './next-steps-view.js';
 import { ReportView } from './report-view.js';
@@ -125,12 +125,6 @@ function HostPicker({ onPick }: { onPick: (host: HostProfile) => void }) {
   );
 }
 
-/** The found address as the address field spells it (IPv6 in brackets when a port follows). */
-function addressOf(found: FirstBootReport['found']): string | null {
-  if (!found) return null;
-  return found.address.includes(':') ? `[${found.address}]:${found.port}` : `${found.address}:${found.port}`;
-}
-
 function RunView({
   step,
   onRestart,
@@ -171,7 +165,12 @@ function RunView({
             Back
           </button>
           {report?.trust.status === 'unpinned' && presented && (
-            <button type="button" onClick={() => onRestart(step.host, addressOf(report.found), presented)}>
+            <button
+              type="button"
+              onClick={() =>
+                onRestart(step.host, report.found ? formatTarget(report.found) : null, presented)
+              }
+            >
               Trust {report.trust.presentedFingerprint} and continue
             </button>
           )}

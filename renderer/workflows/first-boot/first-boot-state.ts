@@ -18,3 +18,8 @@ export function describeBootTime(elapsedSeconds: number): string {
   if (elapsedSeconds <= toSeconds) return `${elapsed} — a first boot usually takes ${range}`;
   return `${elapsed} — longer than the usual ${range}: check the Pi's power LED and activity light, and whether it joined your Wi-Fi (your router's list of clients)`;
 }
+
+/** `192.0.2.7:22`, `[fd00::7]:22`: how the address field spells an address with its port. */
+export function formatTarget(found: { address: string; port: number }): string {
+  return found.address.includes(':') ? `[${found.address}]:${found.port}` : `${found.address}:${found.port}`;
+}

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { FirstBootReport } from '../../../src/contract/index.js';
-import { describeBootTime } from './first-boot-state.js';
+import { describeBootTime, formatTarget } from './first-boot-state.js';
 
 const STATUS_TEXT = { pass: 'Pass', fail: 'Fail', skipped: 'Skipped' } as const;
 
@@ -16,7 +16,7 @@ export function ReportView({ report, running }: { report: FirstBootReport; runni
       )}
       {report.found && (
         <p>
-          Found at <code>{targetText(report.found)}</code> (via {report.found.via})
+          Found at <code>{formatTarget(report.found)}</code> (via {report.found.via})
         </p>
       )}
       {recent.length > 0 && (
@@ -134,9 +134,4 @@ function TrustView({ trust }: { trust: FirstBootReport['trust'] }) {
         </div>
       );
   }
-}
-
-/** `192.0.2.7:22`, `[fd00::7]:22`. */
-function targetText(found: { address: string; port: number }): string {
-  return found.address.includes(':') ? `[${found.address}]:${found.port}` : `${found.address}:${found.port}`;
 }
