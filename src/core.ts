@@ -1,4 +1,5 @@
 import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { createHandlers } from './api/handlers.js';
 import { createRouter, type Router } from './api/router.js';
 import { noDialogs, type Dialogs } from './dialogs/dialogs.js';
@@ -10,7 +11,9 @@ import { ProvisionService } from './provision/provision-service.js';
 import type { Keychain } from './secrets/keychain.js';
 import { KeytarKeychain } from './secrets/keytar-keychain.js';
 import { appDataDir } from './store/app-paths.js';
+import { SecretTempJournal, sweepSecretTemps, type SweepReport } from './store/secret-temp-journal.js';
 import { SettingsStore } from './store/settings-store.js';
+import { currentSecretTempJournal, useSecretTempJournal } from './tasks/cleanup-on-exit.js';
 import { TaskHistory } from './tasks/task-history.js';
 import { TaskManager } from './tasks/task-manager.js';
 import { TerminalService } from './terminal/terminal-service.js';
@@ -35,12 +38,15 @@ export interface Core {
   flash: FlashService;
   firstBoot: FirstBootService;
   router: Router;
+  /** What the start-up sweep wiped of the secret temp files that crashed runs left behind. */
+  sweptSecretTemps: SweepReport;
   dispose(): Promise<void>;
 }
 
 export async function createCore(options: CoreOptions = {}): Promise<Core> {
   const dataDir = options.dataDir ?? appDataDir();
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  const { journal, report: sweptSecretTemps } = await openSecretTempJournal(dataDir);
   const events = new EventHub();
   const settings = new SettingsStore(dataDir);
   const { settings: current } = await settings.load();
@@ -64,9 +70,11 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
     provision,
     flash,
     firstBoot,
+    sweptSecretTemps,
     async dispose() {
       // Running tasks delete their temporary files (a half-made image holds secrets) before the process goes.
       await Promise.all([terminals.killAll(), tasks.cancelAll()]);
+      if (currentSecretTempJournal() === journal) useSecretTempJournal(null);
     },
   };
   const router = createRouter(
@@ -78,4 +86,18 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
     }),
   );
   return { ...core, router };
+}
+
+/**
+ * Wipes the secret temp files and folders that runs killed outright (SIGKILL, power loss) left behind, then lists
+ * this process's own from now on, in `<dataDir>/secret-temps/`.
+ */
+async function openSecretTempJournal(
+  dataDir: string,
+): Promise<{ journal: SecretTempJournal; report: SweepReport }> {
+  const journal = new SecretTempJournal(join(dataDir, 'secret-temps'));
+  await journal.open();
+  const report = await sweepSecretTemps(journal.dir);
+  useSecretTempJournal(journal);
+  return { journal, report };
 }

@@ -11,7 +11,7 @@ export function PageFrame({
 }: {
   page: PageEntry;
   className?: string;
-  /** Said after the summary, e.g. "It runs the program directly, without a shell." */
+  /** Said after the summary, e.g. "Nothing is written until you confirm." */
   note?: string;
   actions?: ReactNode;
   children: ReactNode;

@@ -49,7 +49,7 @@ export const pages: PageEntry[] = [
     label: 'Signing',
     summary: 'Android upload keystores, signing config outside the repo, fingerprints and artifact checks.',
   },
-  { id: 'terminal', label: 'Terminal', summary: 'Run a command and watch its output live.' },
+  { id: 'terminal', label: 'Terminal', summary: 'Your own login shell, in a window.' },
   {
     id: 'doctor',
     label: 'Doctor',

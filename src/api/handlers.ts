@@ -13,6 +13,7 @@ import type { TaskManager } from '../tasks/task-manager.js';
 import { selfTestTask } from '../tasks/self-test-task.js';
 import type { TerminalService } from '../terminal/terminal-service.js';
 import { runDoctor } from '../tools/doctor.js';
+import { createSearchContext, locateProgram } from '../tools/find-tool.js';
 import type { Handlers } from './router.js';
 
 export interface HandlerDeps {
@@ -56,7 +57,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       return view;
     },
     'keychain.status': () => deps.keychain.status(),
-    'terminal.start': async (request) => deps.terminals.start(request),
+    'terminal.start': async (size) => deps.terminals.openLoginShell(size),
     'terminal.write': async ({ id, data }) => (deps.terminals.write(id, data), ok),
     'terminal.resize': async ({ id, cols, rows }) => (deps.terminals.resize(id, cols, rows), ok),
     'terminal.kill': async ({ id }) => (deps.terminals.kill(id), ok),
@@ -75,16 +76,11 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       ok
     ),
     'firstBoot.deploy': async ({ id, cols, rows }) => {
-      const deploy = deps.firstBoot.deployCommand(id);
-      const host = deps.firstBoot.report(id)?.host;
-      return deps.terminals.start({
-        file: deploy.file,
-        args: deploy.args,
-        env: deploy.env,
-        cols,
-        rows,
-        title: `Deploy ${host ?? ''}`.trim(),
-      });
+      // The command comes from the first-boot report the core wrote; the request only names the task.
+      const { file, args, env } = deps.firstBoot.deployCommand(id);
+      // The same search that decided nix vs nixos-rebuild (NixOS profiles, Homebrew), not the GUI's thin PATH.
+      const program = (await locateProgram(file, createSearchContext())) ?? file;
+      return deps.terminals.runCommand({ file: program, args, env }, { cols, rows });
     },
     'dialog.pickPath': async (request) => ({ path: await deps.dialogs.pickPath(request) }),
   };

@@ -35,6 +35,23 @@ describe('createRouter', () => {
     expect(result).toMatchObject({ ok: false, error: { code: 'invalid-request' } });
   });
 
+  it('terminal.start takes a size only: a program, argv, environment or folder from the page is refused', async () => {
+    const start = vi.fn(async () => ({ id: 'pty-1', shell: '/bin/sh' }));
+    const router = createRouter(handlers({ 'terminal.start': start }));
+    for (const extra of [
+      { file: '/bin/sh' },
+      { args: ['-c', 'id'] },
+      { env: { PATH: '/tmp' } },
+      { cwd: '/' },
+    ]) {
+      const result = await router.invoke('terminal.start', { cols: 80, rows: 24, ...extra });
+      expect(result).toMatchObject({ ok: false, error: { code: 'invalid-request' } });
+    }
+    expect(start).not.toHaveBeenCalled();
+    expect(await router.invoke('terminal.start', { cols: 80, rows: 24 })).toMatchObject({ ok: true });
+    expect(start).toHaveBeenCalledWith({ cols: 80, rows: 24 });
+  });
+
   it('passes the parsed request and returns the value', async () => {
     const router = createRouter(
       handlers({ 'tasks.cancel': async ({ id }) => ({ cancelled: id === 't-1' }) }),

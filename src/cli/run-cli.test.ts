@@ -40,6 +40,29 @@ describe('runCli', () => {
     expect(missing.err).toMatch(/error: "companion keychain" needs a subcommand\.\nhint: .+\n$/);
   });
 
+  it('says a command is unknown even when --help follows it, with exit 2', async () => {
+    const plain = await run('bogus');
+    expect(plain).toMatchObject({ code: 2, out: '' });
+    expect(plain.err).toMatch(/^error: unknown command 'bogus'\n/);
+    for (const line of [
+      ['bogus', '--help'],
+      ['-h', 'bogus'],
+      ['--data-dir', '/tmp/x', 'bogus', '--help'],
+      ['help', 'bogus'],
+    ]) {
+      expect(await run(...line), line.join(' ')).toEqual(plain);
+    }
+    const nested = await run('keychain', 'bogus', '--help');
+    expect(nested).toMatchObject({ code: 2, out: '' });
+    expect(nested.err).toMatch(/^error: unknown command 'bogus'\nhint: run "companion keychain --help"/);
+    // Real commands and their arguments still get their help.
+    expect(await run('tasks', 'log', 'bogus', '--help')).toMatchObject({ code: 0, err: '' });
+    expect(await run('help', 'tasks')).toMatchObject({
+      code: 0,
+      out: expect.stringMatching(/^Usage: companion tasks/),
+    });
+  });
+
   it('checks a task id before asking the core', async () => {
     expect(await run('tasks', 'log', 'NOT AN ID')).toMatchObject({
       code: 2,

@@ -51,11 +51,26 @@ export class CliSession {
     await core?.dispose();
   }
 
+  /** What the start-up sweep found of earlier runs that were killed: the user should know, and act on a failure. */
+  private reportSweep({ wiped, failed }: Core['sweptSecretTemps']): void {
+    for (const path of wiped) {
+      this.io.err(`note: wiped ${path}, left with secrets in it by an earlier run that was killed.\n`);
+    }
+    for (const { path, error } of failed) {
+      this.io.err(
+        `warning: could not wipe ${path} (${error}), left by an earlier run that was killed.\n` +
+          'hint: delete it yourself: it may hold a host key or a Wi-Fi password.\n',
+      );
+    }
+  }
+
   private async openCore(): Promise<Core> {
     const given = this.options.dataDir();
     const dataDir = given ? resolve(given) : appDataDir();
     try {
-      return await createCore({ dataDir, appVersion: this.options.appVersion });
+      const core = await createCore({ dataDir, appVersion: this.options.appVersion });
+      this.reportSweep(core.sweptSecretTemps);
+      return core;
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? '';
       if (!['EACCES', 'EPERM', 'EROFS', 'ENOTDIR', 'EEXIST', 'ENOSPC'].includes(code)) throw error;

@@ -48,7 +48,11 @@ export const channels = {
   'settings.get': { request: Empty, response: SettingsView },
   'settings.update': { request: SettingsPatch, response: SettingsView },
   'keychain.status': { request: Empty, response: KeychainStatus },
-  'terminal.start': { request: TerminalStartRequest.strict(), response: z.object({ id: TerminalId }) },
+  /** Opens the user's login shell; every other program the core runs, it builds itself (see firstBoot.deploy). */
+  'terminal.start': {
+    request: TerminalStartRequest,
+    response: z.object({ id: TerminalId, shell: z.string() }),
+  },
   'terminal.write': {
     request: z.object({ id: TerminalId, data: z.string().max(65_536) }).strict(),
     response: Ok,

@@ -22,7 +22,8 @@ export type FileInfo = z.infer<typeof FileInfo>;
 /** What a successful provisioning proved, kept so flashing and first boot can check against it. */
 export const ProvisionRecord = z.object({
   image: z.string(),
-  sha256: z.string(),
+  /** SHA-256 of the whole image, in records from versions that hashed it; flashing still matches on it. */
+  sha256: z.string().optional(),
   sizeBytes: z.number().int(),
   at: z.string(),
   rootPartitionOffset: z.number().int(),

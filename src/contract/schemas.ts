@@ -96,17 +96,16 @@ export const KeychainStatus = z.object({
 });
 export type KeychainStatus = z.infer<typeof KeychainStatus>;
 
-const EnvName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'environment names are letters, digits and _');
-
-export const TerminalStartRequest = z.object({
-  file: z.string().min(1, 'the command to run is empty'),
-  args: z.array(z.string()).max(256),
-  cwd: z.string().min(1).optional(),
-  env: z.record(EnvName, z.string()).optional(),
-  cols: z.number().int().min(2).max(1000),
-  rows: z.number().int().min(2).max(500),
-  title: z.string().max(200).optional(),
-});
+/**
+ * Opening a terminal names only its size: the core starts the user's login shell, and typing reaches it as input.
+ * The renderer is untrusted, so no request chooses a program, its arguments, folder or environment.
+ */
+export const TerminalStartRequest = z
+  .object({
+    cols: z.number().int().min(2).max(1000),
+    rows: z.number().int().min(2).max(500),
+  })
+  .strict();
 export type TerminalStartRequest = z.infer<typeof TerminalStartRequest>;
 
 export const TerminalId = z.string().regex(/^pty-[0-9]+$/);

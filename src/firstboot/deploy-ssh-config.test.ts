@@ -18,7 +18,10 @@ describe('deploySshConfig', () => {
     );
     expect(text).toContain('Host 192.0.2.7\n  Port 2222\n');
     expect(text).toContain('  UserKnownHostsFile "/Users/me/Library/Application Support/c/known_hosts"\n');
-    expect(text).toContain('  StrictHostKeyChecking yes\nMatch all\n  Include ~/.ssh/config\n');
+    expect(text).toContain('  StrictHostKeyChecking yes\n');
+    expect(text).toContain(
+      '  GlobalKnownHostsFile /dev/null\n  KnownHostsCommand none\n  UpdateHostKeys no\nMatch all\n  Include ~/.ssh/config\n',
+    );
   });
 });
 

@@ -19,6 +19,10 @@ export function deploySshConfig(target: { address: string; port: number }, known
     `  Port ${target.port}`,
     `  UserKnownHostsFile ${quoted(knownHostsFile)}`,
     '  StrictHostKeyChecking yes',
+    // Only the pinned key counts: no system-wide known_hosts, no helper program, and no keys the server offers later.
+    '  GlobalKnownHostsFile /dev/null',
+    '  KnownHostsCommand none',
+    '  UpdateHostKeys no',
     'Match all',
     '  Include ~/.ssh/config',
     '  Include /etc/ssh/ssh_config',

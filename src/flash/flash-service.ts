@@ -6,6 +6,7 @@ import { sniffImageFormat } from '../image/image-format.js';
 import type { HostProfiles } from '../provision/host-profiles.js';
 import type { TaskContext, TaskManager } from '../tasks/task-manager.js';
 import { checkBootstrapFilesOnCard, findProvisionFor } from './after/check-bootstrap-files.js';
+import { findProvisionOnCard } from './after/find-provision-on-card.js';
 import { ejectDrive } from './after/eject-drive.js';
 import { assessDrive, describeVerdict } from './drives/drive-safety.js';
 import { listDrives } from './drives/list-drives.js';
@@ -13,6 +14,7 @@ import { findSourceDevice } from './drives/source-device.js';
 import { FlashError } from './flash-errors.js';
 import { unmountDrive } from './prepare/unmount-drive.js';
 import { runPrivilegedWriter } from './elevate/run-privileged-writer.js';
+import { assertImageHoldsItsPartitions } from './write/image-extents.js';
 import type { DeviceWriteResult } from './write/write-image-to-device.js';
 
 export interface FlashResult {
@@ -88,6 +90,8 @@ export class FlashService {
   /** Refuses before any byte is written when the policy says no for any drive, or a confirmation is missing. */
   async start(request: FlashRequest): Promise<{ id: string; result: Promise<unknown> }> {
     const source = await this.describeSource(request.image);
+    // Before the drives are unmounted and before any password prompt: a cut-off image is refused with what it lacks.
+    await assertImageHoldsItsPartitions(source.path, source.format);
     const choices = await this.drives({ showAllDrives: request.showAllDrives, image: source.path });
     const checked = requestedDevices(request).map((device) => checkChoice(choices, device, request));
     // /dev/disk4 and /dev/rdisk4 find the same drive: it is written once, not twice at the same time.
@@ -114,7 +118,11 @@ export class FlashService {
         devices: drives.map((d) => d.rawDevice),
         signal: ctx.signal,
         verify: request.verify ?? true,
-        allowNonRemovable: picked.some((c) => c.verdict.needsConfirmation) && (request.confirmed ?? false),
+        // Built-in disks go through their own authorization, whose prompt says an internal disk will be erased;
+        // checkChoice already made the user confirm each by the model and size named here.
+        internalDisks: picked
+          .filter((c) => c.verdict.reasons.some((r) => r.code === 'internal-disk'))
+          .map((c) => `${c.verdict.confirmationText ?? c.drive.name}, ${c.drive.device}`),
         onProgress: (progress) => ctx.progress({ ...progress, unit: 'bytes' }),
         log: (line) => ctx.log(line),
       }).catch((error: unknown) => {
@@ -185,7 +193,12 @@ export class FlashService {
     result: { sourceSha256: string; verified: boolean },
     ctx: TaskContext,
   ): Promise<string> {
-    const match = findProvisionFor(this.deps.hosts.list(), { imagePath, sourceSha256: result.sourceSha256 });
+    const hosts = this.deps.hosts.list();
+    // By path first; a renamed or copied image is recognised by the host key it put on the card (read only when
+    // the card was verified: an unverified card's files say nothing).
+    const match =
+      findProvisionFor(hosts, { imagePath, sourceSha256: result.sourceSha256 }) ??
+      (result.verified ? await findProvisionOnCard(device, hosts, ctx.signal) : null);
     if (!match) {
       ctx.log('The image is not one this app provisioned: no bootstrap files to re-check.');
       return '';

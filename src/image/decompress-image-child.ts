@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import type { Writable } from 'node:stream';
+import { trackProcessGroup } from '../tasks/cleanup-on-exit.js';
 
 /** How a decompressor process ended, with the end of what it printed on stderr. */
 export interface DecompressorExit {
@@ -39,6 +40,8 @@ export function spawnDecompressor(
     // user could replace, which then gains nothing. It needs no file access: both ends are inherited descriptors.
     ...(runAs ? { uid: runAs.uid, gid: runAs.gid } : {}),
   });
+  // Listed until it is gone, so a process that exits first still kills it (see cleanup-on-exit).
+  const untrackGroup = child.pid === undefined ? () => false : trackProcessGroup(child.pid);
   const stdin = inputFd === undefined ? child.stdin : null;
   if (inputFd === undefined && !stdin) throw new Error('spawn gave the decompressor no stdin pipe');
   let stderr = Buffer.alloc(0);
@@ -47,7 +50,10 @@ export function spawnDecompressor(
     if (stderr.length > STDERR_TAIL_BYTES) stderr = stderr.subarray(stderr.length - STDERR_TAIL_BYTES);
   });
   const exited = new Promise<DecompressorExit>((resolve) => {
-    child.on('close', (code, signal) => resolve({ code, signal, stderr: stderr.toString('utf8') }));
+    child.on('close', (code, signal) => {
+      if (!stopping) untrackGroup(); // a stopped group stays listed until its SIGKILL sweep has run
+      resolve({ code, signal, stderr: stderr.toString('utf8') });
+    });
     // A spawn failure (the tool vanished since findTool) surfaces as a failed exit with its message.
     child.on('error', (error) => {
       if (child.pid === undefined) resolve({ code: null, signal: null, stderr: error.message });
@@ -68,7 +74,10 @@ export function spawnDecompressor(
       if (stopping || child.exitCode !== null || child.signalCode !== null) return;
       stopping = true;
       killGroup('SIGTERM');
-      setTimeout(() => killGroup('SIGKILL'), KILL_GRACE_MS).unref();
+      setTimeout(() => {
+        killGroup('SIGKILL');
+        untrackGroup();
+      }, KILL_GRACE_MS).unref();
     },
   };
 }

@@ -50,6 +50,40 @@ describe('followAndHash', () => {
     expect(seen.at(-1)).toBe(all.length);
   });
 
+  it('returns the head without hashing when the writer finished between two passes', async () => {
+    // The race made certain: the first pass sees the whole file while the writer still counts as running, and the
+    // writer is reported finished from inside that pass, so the last pass finds nothing new to read.
+    const file = path.join(dir, 'finished-early.img');
+    const data = randomBytes(HEAD_BYTES * 3);
+    await writeFile(file, data);
+    let finish = () => {};
+    const finished = new Promise<void>((resolve) => (finish = resolve));
+    const seen: number[] = [];
+    const followed = await followAndHash(file, finished, {
+      signal: new AbortController().signal,
+      hash: false,
+      onAdvance: (n) => {
+        seen.push(n);
+        finish();
+      },
+    });
+    expect(seen).toEqual([data.length]); // one pass saw it all, then the last pass saw no growth
+    expect(followed.size).toBe(data.length);
+    expect(followed.sha256).toBe('');
+    expect(followed.head.equals(data.subarray(0, HEAD_BYTES))).toBe(true);
+  });
+
+  it('returns a short head for a file shorter than HEAD_BYTES', async () => {
+    const file = path.join(dir, 'short.img');
+    const data = randomBytes(700);
+    await writeFile(file, data);
+    const followed = await followAndHash(file, Promise.resolve(), {
+      signal: new AbortController().signal,
+      hash: false,
+    });
+    expect(followed.head.equals(data)).toBe(true);
+  });
+
   it('still reads the rest when the writer failed, and stops on abort', async () => {
     const file = path.join(dir, 'failed.img');
     await writeFile(file, randomBytes(1000));

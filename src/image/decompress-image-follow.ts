@@ -40,6 +40,11 @@ async function hashRange(
   return at;
 }
 
+async function readHead(handle: FileHandle): Promise<Buffer> {
+  const { buffer, bytesRead } = await handle.read(Buffer.alloc(HEAD_BYTES), 0, HEAD_BYTES, 0);
+  return buffer.subarray(0, bytesRead);
+}
+
 /**
  * Hashes a file while another process is still appending to it, reading behind the writer from the page cache.
  * Sound because the writer (a decompressor's stdout) only moves forward: every byte below the current size is final,
@@ -60,7 +65,7 @@ export async function followAndHash(
   try {
     const hash = createHash('sha256');
     const buffers = [Buffer.allocUnsafe(IMAGE_BUFFER_BYTES), Buffer.allocUnsafe(IMAGE_BUFFER_BYTES)] as const;
-    let head = Buffer.alloc(0);
+    let head: Buffer = Buffer.alloc(0);
     const consume = (chunk: Buffer, at: number) => {
       hash.update(chunk);
       if (at < HEAD_BYTES) head = Buffer.concat([head, chunk.subarray(0, HEAD_BYTES - at)]);
@@ -73,15 +78,19 @@ export async function followAndHash(
       const { size } = await handle.stat();
       // Trailing the writer by a few small blocks costs a stat, a read and a wake-up per block, which at GB/s is
       // most of the time: wait for a full buffer's worth unless the writer is done.
-      if (options.hash === false && size > position) {
-        // Progress only: the caller hashes later (e.g. after changing the image), so don't read it twice.
-        position = size;
-        options.onAdvance?.(size);
-        if (lastPass) head = (await handle.read(Buffer.alloc(HEAD_BYTES), 0, HEAD_BYTES, 0)).buffer;
+      if (options.hash === false) {
+        // Progress only: the caller hashes later (e.g. after changing the image), so don't read it twice. The head
+        // is read on the last pass whether or not that pass saw the file grow: the writer may have finished earlier.
+        if (size > position) {
+          position = size;
+          options.onAdvance?.(size);
+        }
+        if (lastPass) head = await readHead(handle);
+        else await Promise.race([sleep(PROGRESS_POLL_MS), over]);
       } else if (size - position >= IMAGE_BUFFER_BYTES || (lastPass && size > position)) {
         position = await hashRange(handle, buffers, { from: position, to: size }, consume);
       } else if (!lastPass) {
-        await Promise.race([sleep(options.hash === false ? PROGRESS_POLL_MS : POLL_MS), over]);
+        await Promise.race([sleep(POLL_MS), over]);
       }
       if (lastPass) return { size: position, sha256: options.hash === false ? '' : hash.digest('hex'), head };
     }

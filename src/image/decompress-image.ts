@@ -1,14 +1,14 @@
-import { createReadStream } from 'node:fs';
 import { type FileHandle, open, rm, stat } from 'node:fs/promises';
-import { type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { CancelledError } from '../errors.js';
 import { findTool } from '../tools/find-tool.js';
 import { spawnDecompressor } from './decompress-image-child.js';
 import { decompressionFailure, zlibFailure } from './decompress-image-failure.js';
+import { FlushBehind } from './decompress-image-flush.js';
 import { type FollowedFile, followAndHash } from './decompress-image-follow.js';
-import { IMAGE_BUFFER_BYTES, ImageSink } from './decompress-image-sink.js';
+import { openChildInput, streamInput } from './decompress-image-input.js';
+import { ImageSink } from './decompress-image-sink.js';
 import { ImageError, formatSize, imageAccessError } from './image-errors.js';
 import {
   type ImageFormat,
@@ -36,6 +36,11 @@ export interface WriteImageOptions {
   onProgress?: (progress: WriteImageProgress) => void;
   /** fsync before returning, for callers that rename the result into place. Default false. */
   sync?: boolean;
+  /**
+   * Flush to disk behind the decompressor while it writes, for callers that fsync the result later anyway: the
+   * final fsync then has little left to do. Default false.
+   */
+  writeBack?: boolean;
   /** false: skip hashing while writing (zstd/xz), for callers that change the image and hash it afterwards. */
   hash?: boolean;
 }
@@ -53,8 +58,9 @@ interface Job {
   tool: string | null;
   dest: string;
   handle: FileHandle;
-  input: Readable;
+  source: string;
   signal: AbortSignal;
+  onRead: (bytes: number) => void;
   onWritten: (bytes: number) => void;
   hash: boolean;
 }
@@ -94,26 +100,32 @@ function diskFull(dest: string, written: number, cause?: unknown): ImageError {
 }
 
 /**
- * zstd/xz write straight into dest while this process feeds their stdin and hashes the file behind them: the bytes
+ * zstd/xz read the source and write straight into dest while this process hashes the file behind them: the bytes
  * never cross a JS stream (64 KiB pipe reads were the bottleneck). The child's verdict outranks EPIPE on its stdin.
  */
 async function throughChild(job: Job & { format: 'zstd' | 'xz'; tool: string }): Promise<FollowedFile> {
-  const child = spawnDecompressor(job.tool, CHILD_ARGS[job.format], job.handle.fd);
+  const input = await openChildInput(job.source, job.onRead);
+  const child = spawnDecompressor(job.tool, CHILD_ARGS[job.format], job.handle.fd, input.fd);
   let feedFailure: unknown = null;
   const stop = () => {
     child.stop();
-    job.input.destroy();
+    input.stream?.destroy();
   };
   job.signal.addEventListener('abort', stop, { once: true });
   try {
-    const feeding = pipeline(job.input, child.stdin!).catch((error: NodeJS.ErrnoException) => {
-      if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_PREMATURE_CLOSE') feedFailure ??= error;
-      child.stop();
-    });
+    const feeding = input.stream
+      ? pipeline(input.stream, child.stdin!).catch((error: NodeJS.ErrnoException) => {
+          if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_PREMATURE_CLOSE') feedFailure ??= error;
+          child.stop();
+        })
+      : null;
     const exited = Promise.all([child.exited, feeding]).then(([exit]) => exit);
     const following = followAndHash(job.dest, exited, {
       signal: job.signal,
-      onAdvance: job.onWritten,
+      onAdvance: (bytes) => {
+        input.poll();
+        job.onWritten(bytes);
+      },
       hash: job.hash,
     });
     // Wait for both whatever fails: the child must be gone before dest is removed and the caller hears back.
@@ -137,18 +149,21 @@ async function throughChild(job: Job & { format: 'zstd' | 'xz'; tool: string }):
     if (feedFailure) throw feedFailure;
     if (exit.code !== 0)
       throw decompressionFailure(job.format, `${job.format} was stopped by ${exit.signal}`, followed.size);
+    input.poll();
     return followed;
   } finally {
     job.signal.removeEventListener('abort', stop);
+    await input.close();
   }
 }
 
 /** raw and gzip stay in-process: a stream copy, or node:zlib (which inflates off the main thread). */
 async function throughSink(job: Job): Promise<FollowedFile> {
   const sink = new ImageSink(job.handle, { onWritten: job.onWritten });
+  const input = streamInput(job.source, job.onRead).stream!;
   try {
-    if (job.format === 'raw') await pipeline(job.input, sink, { signal: job.signal });
-    else await pipeline(job.input, createGunzip({ chunkSize: 1024 * 1024 }), sink, { signal: job.signal });
+    if (job.format === 'raw') await pipeline(input, sink, { signal: job.signal });
+    else await pipeline(input, createGunzip({ chunkSize: 1024 * 1024 }), sink, { signal: job.signal });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? '';
     if (code.startsWith('Z_')) throw zlibFailure(error as NodeJS.ErrnoException, sink.written);
@@ -192,6 +207,7 @@ export async function writeImageTo(options: WriteImageOptions): Promise<WriteIma
   const tool = format === 'zstd' || format === 'xz' ? await findTool(format) : null;
   if (signal.aborted) throw new CancelledError('Writing the image was cancelled.');
   const handle = await createDest(dest);
+  const flush = options.writeBack ? new FlushBehind(handle) : null;
   const progress = { readBytes: 0, totalBytes, writtenBytes: 0 };
   let lastReport = 0;
   const report = (force: boolean) => {
@@ -201,14 +217,23 @@ export async function writeImageTo(options: WriteImageOptions): Promise<WriteIma
     onProgress({ ...progress });
   };
   try {
-    const input = createReadStream(source, { highWaterMark: IMAGE_BUFFER_BYTES });
-    // A 'data' listener starts the flow: the job must pipe it in this same tick, or chunks go nowhere.
-    input.on('data', (chunk: Buffer | string) => (progress.readBytes += chunk.length));
+    const onRead = (bytes: number) => (progress.readBytes = bytes);
     const onWritten = (bytes: number) => {
       progress.writtenBytes = bytes;
+      flush?.advance(bytes);
       report(false);
     };
-    const job: Job = { format, tool, dest, handle, input, signal, onWritten, hash: options.hash ?? true };
+    const job: Job = {
+      format,
+      tool,
+      dest,
+      handle,
+      source,
+      signal,
+      onRead,
+      onWritten,
+      hash: options.hash ?? true,
+    };
     const run =
       tool && (format === 'zstd' || format === 'xz')
         ? throughChild({ ...job, format, tool })
@@ -220,12 +245,17 @@ export async function writeImageTo(options: WriteImageOptions): Promise<WriteIma
       const onSource = (error as NodeJS.ErrnoException | null)?.path === source;
       throw onSource ? imageAccessError(source, error) : error;
     });
+    await flush?.settle().catch((error: unknown) => {
+      const code = (error as NodeJS.ErrnoException).code;
+      throw code === 'ENOSPC' || code === 'EDQUOT' ? diskFull(dest, written.size, error) : error;
+    });
     assertDiskImage(written.head, written.size, format);
     if (options.sync) await handle.sync();
     await handle.close();
     report(true);
     return { format, bytesWritten: written.size, sha256: written.sha256 || null };
   } catch (error) {
+    await flush?.settle().catch(() => {}); // no flush may still use the descriptor when it closes
     await handle.close().catch(() => {});
     await rm(dest, { force: true });
     throw error;

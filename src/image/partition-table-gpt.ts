@@ -1,5 +1,6 @@
 import { crc32 } from 'node:zlib';
-import { ImageError, formatSize } from './image-errors.js';
+import { ImageError } from './image-errors.js';
+import { ImageTruncatedError } from './partition-table-errors.js';
 import { SECTOR_SIZE } from './partition-table-mbr.js';
 
 /** GPT partition type GUIDs the app cares about (lowercase, as lsblk prints them). */
@@ -28,8 +29,10 @@ export interface Gpt {
 
 const HEADER_AT = SECTOR_SIZE;
 const SIGNATURE = Buffer.from('EFI PART', 'latin1');
-// Bounds that no real table exceeds; larger values mean a damaged header, not a bigger read.
+// Bounds that no real table exceeds; larger values mean a damaged (or crafted) header, not a bigger read.
 const MAX_ENTRY_ARRAY_BYTES = 1024 * 1024;
+/** The entry array must end within the first MiB, where every partitioning tool puts it (before the first partition). */
+export const MAX_GPT_REACH = 1024 * 1024;
 const MIN_HEADER_SIZE = 92;
 /** Bit 2: legacy BIOS bootable, the GPT counterpart of the MBR boot flag. */
 const ATTR_LEGACY_BOOTABLE = 1n << 2n;
@@ -87,9 +90,16 @@ function parseHeader(head: Buffer): GptHeader {
   if (entrySize < 128 || entrySize % 8 !== 0 || count * entrySize > MAX_ENTRY_ARRAY_BYTES) {
     throw corrupt(`its entry array (${count} × ${entrySize} bytes) is implausible`);
   }
+  const entriesLba = u64(header, 72, 'the entry array location');
+  // Checked before anyone reads that far: a crafted header could otherwise make the reader allocate the whole image.
+  if (entriesLba < 2 || entriesLba * SECTOR_SIZE + count * entrySize > MAX_GPT_REACH) {
+    throw corrupt(
+      `its entry array (at LBA ${entriesLba}, ${count} × ${entrySize} bytes) lies outside the first MiB`,
+    );
+  }
   return {
     diskGuid: formatGuid(header.subarray(56, 72)),
-    entriesAt: u64(header, 72, 'the entry array location') * SECTOR_SIZE,
+    entriesAt: entriesLba * SECTOR_SIZE,
     count,
     entrySize,
     entriesCrc: header.readUInt32LE(88),
@@ -129,13 +139,7 @@ function parseEntry(entry: Buffer, number: number): GptEntry | null {
 export function parseGpt(head: Buffer, imageSize: number): Gpt {
   const { diskGuid, entriesAt, count, entrySize, entriesCrc } = parseHeader(head);
   const arrayEnd = entriesAt + count * entrySize;
-  if (arrayEnd > imageSize) {
-    throw new ImageError(
-      'image-truncated',
-      `The image ends at ${formatSize(imageSize)} but its GPT partition entries need ${formatSize(arrayEnd)}: it was cut short.`,
-      'Download or build it again.',
-    );
-  }
+  if (arrayEnd > imageSize) throw new ImageTruncatedError(imageSize, arrayEnd, 'its GPT partition entries');
   if (head.length < arrayEnd)
     throw new RangeError(`parseGpt needs ${arrayEnd} bytes of the disk, got ${head.length}`);
   const array = head.subarray(entriesAt, arrayEnd);

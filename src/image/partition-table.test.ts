@@ -1,10 +1,10 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ImageError } from './image-errors.js';
-import { GPT_TYPE, formatGuid, gptBytesNeeded } from './partition-table-gpt.js';
+import { GPT_TYPE, MAX_GPT_REACH, formatGuid, gptBytesNeeded } from './partition-table-gpt.js';
 import { parsePartitionTable, readPartitionTable } from './partition-table.js';
 
 const MIB = 1024 * 1024;
@@ -91,6 +91,17 @@ function gpt(
   return buf;
 }
 
+/** Points the header's entry array elsewhere (and its count), re-checksummed so only the bounds can refuse it. */
+function craftHeader(buf: Buffer, entriesLba: bigint, count?: number): Buffer {
+  const crafted = Buffer.from(buf);
+  const h = crafted.subarray(SECTOR, 2 * SECTOR);
+  h.writeBigUInt64LE(entriesLba, 72);
+  if (count !== undefined) h.writeUInt32LE(count, 80);
+  h.writeUInt32LE(0, 16);
+  h.writeUInt32LE(crc32(h.subarray(0, 92)), 16);
+  return crafted;
+}
+
 const NIXOS_GPT: GptPart[] = [
   {
     type: GPT_TYPE.microsoftBasicData,
@@ -161,8 +172,10 @@ describe('parsePartitionTable: MBR', () => {
     const error = errorOf(() => parsePartitionTable(nixos, 50 * MIB));
     expect(error.code).toBe('image-truncated');
     expect(error.message).toBe(
-      'The image ends at 50 MiB (52428800 bytes) but partition 2 needs 62 MiB (65011712 bytes): it was cut short.',
+      'The image ends at 50 MiB (52428800 bytes) but partition 2 needs 62 MiB (65011712 bytes): ' +
+        '12582912 bytes (12 MiB) are missing, so it was cut short.',
     );
+    expect(error).toMatchObject({ imageSize: 50 * MIB, neededSize: 62 * MIB, missingBytes: 12 * MIB });
     expect(error.hint).toMatch(/again/);
   });
 
@@ -242,6 +255,25 @@ describe('parsePartitionTable: GPT', () => {
     expect(gptBytesNeeded(Buffer.alloc(34 * SECTOR))).toBe(34 * SECTOR);
   });
 
+  it.each([
+    ['far out (LBA 2^40)', 1n << 40n, undefined],
+    ['just past the first MiB', 2048n, undefined],
+    ['partly past 1 MiB (8192 entries from LBA 2)', 2n, 8192],
+    ['on top of the header (LBA 1)', 1n, undefined],
+  ])('refuses a crafted header whose entry array lies %s, without reading that far', (_, lba, count) => {
+    const crafted = craftHeader(gpt(NIXOS_GPT), lba, count);
+    expect(gptBytesNeeded(crafted)).toBeLessThanOrEqual(MAX_GPT_REACH);
+    const error = errorOf(() => parsePartitionTable(crafted, 4 * 1024 * MIB));
+    expect(error.code).toBe('image-corrupt');
+    expect(error.message).toMatch(/entry array .* (lies outside the first MiB|is implausible)/);
+  });
+
+  it('still reads an entry array that ends exactly at 1 MiB', () => {
+    const lba = (MAX_GPT_REACH - 128 * 128) / SECTOR;
+    expect(gptBytesNeeded(gpt(NIXOS_GPT, { entriesLba: lba }))).toBe(MAX_GPT_REACH);
+    expect(parsePartitionTable(gpt(NIXOS_GPT, { entriesLba: lba }), 64 * MIB).partitions).toHaveLength(2);
+  });
+
   it('formats GUIDs mixed-endian, as on disk', () => {
     expect(formatGuid(guidBytes(GPT_TYPE.linuxFilesystem))).toBe(GPT_TYPE.linuxFilesystem);
     const raw = Buffer.from('af3dc60f838472478e793d69d8477de4', 'hex');
@@ -261,6 +293,15 @@ describe('readPartitionTable', () => {
     const head = gpt(NIXOS_GPT, { entriesLba: 100 });
     await writeFile(file, Buffer.concat([head, Buffer.alloc(64 * MIB - head.length)]));
     expect((await readPartitionTable(file)).partitions.map((p) => p.name)).toEqual(['FIRMWARE', 'NIXOS_SD']);
+  });
+
+  it('reads no more than the first MiB of a crafted GPT that points its entries 1 TiB in', async () => {
+    const file = path.join(dir, 'crafted.img');
+    await writeFile(file, craftHeader(gpt(NIXOS_GPT), 1n << 31n));
+    await truncate(file, 2 * 1024 * 1024 * MIB); // sparse: 2 TiB claimed, a few KiB on disk
+    const error = await readPartitionTable(file).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'image-corrupt' });
+    expect((error as ImageError).message).toContain('outside the first MiB');
   });
 
   it('says a compressed image must be decompressed first', async () => {

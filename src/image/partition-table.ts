@@ -1,4 +1,4 @@
-import { ImageError, formatSize } from './image-errors.js';
+import { ImageError } from './image-errors.js';
 import { detectImageFormat, readHead } from './image-format.js';
 import {
   type GptEntry,
@@ -14,6 +14,7 @@ import {
   hasMbrSignature,
   parseMbr,
 } from './partition-table-mbr.js';
+import { ImageTruncatedError } from './partition-table-errors.js';
 
 export interface Partition {
   /** 1-based, like p1/p2 in device names. */
@@ -72,16 +73,12 @@ function fromMbr(head: Buffer): PartitionTable | 'gpt' {
 
 /** A partition past the end of the file is the mark of a cut-off download or an interrupted build. */
 function assertWithinImage(table: PartitionTable, imageSize: number): void {
-  for (const p of table.partitions) {
-    const end = p.offset + p.size;
-    if (end > imageSize) {
-      throw new ImageError(
-        'image-truncated',
-        `The image ends at ${formatSize(imageSize)} (${imageSize} bytes) but partition ${p.index} needs ${formatSize(end)} (${end} bytes): it was cut short.`,
-        'Download or build the image again.',
-      );
-    }
-  }
+  const furthest = table.partitions.reduce<Partition | null>(
+    (far, p) => (far === null || p.offset + p.size > far.offset + far.size ? p : far),
+    null,
+  );
+  if (furthest && furthest.offset + furthest.size > imageSize)
+    throw new ImageTruncatedError(imageSize, furthest.offset + furthest.size, `partition ${furthest.index}`);
 }
 
 /**

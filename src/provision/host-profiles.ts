@@ -21,26 +21,26 @@ export class HostProfiles {
     return this.list().find((host) => host.name === name) ?? null;
   }
 
-  /** Creates or updates by name, keeping what provisioning recorded. */
+  /** Creates or updates by name, keeping what provisioning recorded (as stored now, even by another process). */
   async save(raw: HostProfileInput): Promise<HostProfile> {
     const input = HostProfileInput.parse(raw);
-    const existing = this.get(input.name);
-    const profile: HostProfile = {
-      pinnedHostKey: null,
-      lastProvision: null,
-      ...existing,
-      ...input,
-      checks: input.checks ?? existing?.checks ?? [],
-      access: { ...defaultHostAccess, ...existing?.access, ...input.access },
-      secretKeys: { ...defaultSecretKeyNames, ...existing?.secretKeys, ...input.secretKeys },
-    };
-    await this.settings.updateHosts((hosts) => [...hosts.filter((h) => h.name !== input.name), profile]);
-    return profile;
+    let profile: HostProfile | null = null;
+    await this.settings.updateHosts((hosts) => {
+      profile = mergeProfile(
+        hosts.find((h) => h.name === input.name),
+        input,
+      );
+      return [...hosts.filter((h) => h.name !== input.name), profile];
+    });
+    return profile!;
   }
 
   async remove(name: string): Promise<boolean> {
-    const had = this.get(name) !== null;
-    if (had) await this.settings.updateHosts((hosts) => hosts.filter((h) => h.name !== name));
+    let had = false;
+    await this.settings.updateHosts((hosts) => {
+      had = hosts.some((h) => h.name === name);
+      return hosts.filter((h) => h.name !== name);
+    });
     return had;
   }
 
@@ -72,9 +72,29 @@ export class HostProfiles {
     pin: PinnedHostKey,
     defaults: Pick<HostProfile, 'flakeDir' | 'imagePath' | 'sopsFile' | 'wifiCountry'>,
   ): Promise<HostProfile> {
-    const base = this.get(name) ?? (await this.save({ name, ...defaults }));
-    const updated: HostProfile = { ...base, pinnedHostKey: pin, lastProvision: record };
-    await this.settings.updateHosts((hosts) => hosts.map((h) => (h.name === name ? updated : h)));
-    return updated;
+    let updated: HostProfile | null = null;
+    await this.settings.updateHosts((hosts) => {
+      const existing = hosts.find((h) => h.name === name);
+      updated = {
+        ...(existing ?? mergeProfile(undefined, { name, ...defaults })),
+        pinnedHostKey: pin,
+        lastProvision: record,
+      };
+      return existing ? hosts.map((h) => (h.name === name ? updated! : h)) : [...hosts, updated];
+    });
+    return updated!;
   }
+}
+
+function mergeProfile(existing: HostProfile | undefined, raw: HostProfileInput): HostProfile {
+  const input = HostProfileInput.parse(raw);
+  return {
+    pinnedHostKey: null,
+    lastProvision: null,
+    ...existing,
+    ...input,
+    checks: input.checks ?? existing?.checks ?? [],
+    access: { ...defaultHostAccess, ...existing?.access, ...input.access },
+    secretKeys: { ...defaultSecretKeyNames, ...existing?.secretKeys, ...input.secretKeys },
+  };
 }

@@ -1,9 +1,8 @@
-import { chmod, link, open, rename, rm, unlink } from 'node:fs/promises';
+import { chmod, link, open, rename, unlink } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { FileInfo, PinnedHostKey, ProvisionRecord } from '../contract/index.js';
-import { sha256OfFile } from '../image/decompress-image-follow.js';
 import { writeImageTo } from '../image/decompress-image.js';
 import { sniffImageFormat } from '../image/image-format.js';
 import { Ext4Error } from '../image/ext4/ext4-error.js';
@@ -12,6 +11,7 @@ import { describeError } from '../errors.js';
 import { ProvisionError } from './provision-errors.js';
 import { pinHostKey } from '../secrets/known-hosts.js';
 import { generateEd25519HostKey, type Ed25519HostKey } from '../secrets/ssh-host-key.js';
+import { holdSecretTemp } from '../tasks/cleanup-on-exit.js';
 import type { TaskContext } from '../tasks/task-manager.js';
 import { BOOTSTRAP_FILES } from './bootstrap-files.js';
 import { findRootPartition } from './find-root-partition.js';
@@ -36,7 +36,9 @@ export interface ProvisionImageOptions {
 
 /**
  * Makes the provisioned image: source → temp file next to dest → inject → read back and compare every file → fsck →
- * hash → rename into place. Until the last step nothing exists at dest; on failure or cancel the temp file goes.
+ * fsync → rename into place. Until the last step nothing exists at dest; on failure or cancel the temp file goes.
+ * No whole-image digest: flashing hashes and verifies what it writes itself, and finds the host of a renamed copy by
+ * the host key on the card (see findProvisionOnCard), so a second full read here would only cost time.
  */
 export async function provisionImage(
   ctx: TaskContext,
@@ -45,17 +47,21 @@ export async function provisionImage(
 ): Promise<ProvisionOutcome> {
   if (plan.wifi) ctx.redact(plan.wifi.psk);
   const temp = `${plan.dest}.partial-${randomBytes(4).toString('hex')}`;
+  // Journalled before it exists: a kill or a power cut at any later point leaves it for the next start to wipe.
+  const releaseTemp = await holdSecretTemp(temp, 'partial-image');
   ctx.setOutcome(`Nothing was written to ${plan.dest}.`);
   let placed = false;
   try {
     const sourcePath = await obtainSource(ctx, plan);
     ctx.log(`Writing ${sourcePath} to a temporary file next to ${plan.dest}`);
-    await writeImageTo({
+    const { bytesWritten: sizeBytes } = await writeImageTo({
       source: sourcePath,
       dest: temp,
       signal: ctx.signal,
       // The image changes below, so it is hashed once at the end instead of twice.
       hash: false,
+      // fsynced below once injected: most of it can reach the disk while zstd still works.
+      writeBack: true,
       onProgress: ({ readBytes, totalBytes }) =>
         ctx.progress({ phase: 'decompressing', done: readBytes, total: totalBytes, unit: 'bytes' }),
     });
@@ -76,10 +82,10 @@ export async function provisionImage(
     ctx.progress({ phase: 'injecting', done: files.length, total: files.length, unit: 'items' });
 
     await chmod(temp, 0o600);
-    // Data first, then the name: a crash leaves either no image at dest or a complete one. The flush to disk and the
-    // hash (CPU) overlap, since the image no longer changes.
-    const [{ sha256, sizeBytes }] = await Promise.all([hashFile(temp, ctx), fsyncPath(temp)]);
-    ctx.log(`Image sha256 ${sha256} (${sizeBytes} bytes)`);
+    // Data first, then the name: a crash leaves either no image at dest or a complete one. Most of it went to disk
+    // while it was decompressed (writeBack), so this flushes little more than what debugfs changed.
+    await fsyncPath(temp);
+    ctx.log(`Image flushed to disk (${sizeBytes} bytes)`);
     // Pin before the image appears at dest: a failure here leaves nothing behind that the app does not know about.
     const pin = await pinKey(plan, hostKey, options, ctx);
     await placeImage(temp, plan.dest, plan.overwrite);
@@ -98,7 +104,6 @@ export async function provisionImage(
       })),
       record: {
         image: plan.dest,
-        sha256,
         sizeBytes,
         at: (options.now ?? (() => new Date()))().toISOString(),
         rootPartitionOffset: root.offset,
@@ -131,10 +136,12 @@ export async function provisionImage(
     if (placed) {
       ctx.setOutcome(`${plan.dest} is complete and verified, but the last step failed (see the error).`);
     } else {
-      await rm(temp, { force: true });
+      await releaseTemp(); // zeroes it, then unlinks it
       ctx.setOutcome(`Nothing was written to ${plan.dest}; the temporary image was deleted.`);
     }
     throw forUser(error);
+  } finally {
+    await releaseTemp();
   }
 }
 
@@ -207,14 +214,6 @@ async function fsyncPath(path: string): Promise<void> {
   } finally {
     await handle.close();
   }
-}
-
-async function hashFile(path: string, ctx: TaskContext): Promise<{ sha256: string; sizeBytes: number }> {
-  const { sha256, size } = await sha256OfFile(path, {
-    signal: ctx.signal,
-    onProgress: (done, total) => ctx.progress({ phase: 'hashing', done, total, unit: 'bytes' }),
-  });
-  return { sha256, sizeBytes: size };
 }
 
 async function pinKey(

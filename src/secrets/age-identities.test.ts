@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CompanionError } from '../errors.js';
 import { defaultAgeKeyFiles, loadAgeIdentities } from './age-identities.js';
 
-const FIXTURES = join(import.meta.dirname, '../../..', 'shared/fixtures/sops');
+const FIXTURES = join(import.meta.dirname, '../../test/fixtures/sops');
 const FIXTURE_RECIPIENT = 'age1yt3tfqlfrwdwx0z0ynwplcr6qxcxfaqycuprpmy89nr83ltx74tqdpszlw';
 const SSH_RECIPIENT = 'age1a8pk4akrdamj7nvqy3zywgtny8dxz7t5xzu7u8v9mhrayp9freqsqatyrs';
 

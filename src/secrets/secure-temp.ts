@@ -1,80 +1,10 @@
-import {
-  closeSync,
-  constants,
-  fsyncSync,
-  fstatSync,
-  openSync,
-  readdirSync,
-  rmSync,
-  rmdirSync,
-  unlinkSync,
-  writeSync,
-} from 'node:fs';
-import { chmod, mkdtemp, open } from 'node:fs/promises';
+import { chmod, mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CompanionError, InvalidRequestError } from '../errors.js';
+import { holdSecretTemp } from '../tasks/cleanup-on-exit.js';
 
-const CHUNK = 64 * 1024;
-
-// Directories still in use, scrubbed on process exit too: a task cancelled by Ctrl-C must not leave keys in /tmp.
-const live = new Set<string>();
-let exitHookInstalled = false;
-
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.once('exit', () => {
-    for (const dir of live) {
-      try {
-        scrubDirectory(dir);
-      } catch {
-        // Exiting anyway; nothing left to report to.
-      }
-    }
-  });
-}
-
-/**
- * Overwrites a regular file in place with zeros of its own length and flushes them, so the secret does not survive
- * in the freed blocks (best effort: SSDs and copy-on-write filesystems may keep old copies elsewhere).
- */
-export function overwriteWithZeros(file: string): void {
-  // O_NOFOLLOW: never write zeros through a symlink someone planted in the directory.
-  const fd = openSync(file, constants.O_WRONLY | constants.O_NOFOLLOW);
-  try {
-    const { size } = fstatSync(fd);
-    const zeros = Buffer.alloc(Math.min(size, CHUNK));
-    for (let pos = 0; pos < size; pos += CHUNK) writeSync(fd, zeros, 0, Math.min(CHUNK, size - pos), pos);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** Zeroes and unlinks every regular file under `dir`, then removes the tree. Synchronous so it also runs on exit. */
-export function scrubDirectory(dir: string): void {
-  let firstError: unknown = null;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    try {
-      if (entry.isDirectory()) scrubDirectory(full);
-      else {
-        if (entry.isFile()) overwriteWithZeros(full);
-        unlinkSync(full);
-      }
-    } catch (error) {
-      firstError ??= error;
-    }
-  }
-  try {
-    rmdirSync(dir);
-  } catch (error) {
-    firstError ??= error;
-    rmSync(dir, { recursive: true, force: true });
-  }
-  if (firstError) throw firstError;
-}
+export { overwriteWithZeros, scrubDirectory } from './wipe-files.js';
 
 /**
  * Runs `fn` with a fresh private (0700) temp directory for secrets; whatever way `fn` ends, every file in it is
@@ -85,25 +15,22 @@ export async function withSecureTempDir<T>(
   options: { parent?: string } = {},
 ): Promise<T> {
   const dir = await mkdtemp(path.join(options.parent ?? tmpdir(), 'companion-secret-'));
-  live.add(dir);
-  installExitHook();
+  // Listed (in the journal too) until wiped, so exit, a fatal signal or the next start-up wipes it if we cannot.
+  const release = await holdSecretTemp(dir, 'secret-dir').catch(async (error: unknown) => {
+    await rm(dir, { recursive: true, force: true }); // still empty
+    throw error;
+  });
   let result: T;
   try {
     // mkdtemp already uses 0700 on Linux and macOS; say so explicitly rather than trust every platform's libuv.
     await chmod(dir, 0o700);
     result = await fn(dir);
   } catch (error) {
-    try {
-      scrubDirectory(dir);
-    } catch {
-      // The original failure matters more; scrubDirectory removed what it could.
-    }
+    await release().catch(() => undefined); // the original failure matters more; the exit hook tries again
     throw error;
-  } finally {
-    live.delete(dir);
   }
   try {
-    scrubDirectory(dir);
+    await release();
   } catch (error) {
     throw new CompanionError(
       'secure-temp-cleanup-failed',

@@ -12,7 +12,7 @@ import {
 } from './ssh-host-key.js';
 import { sshString, sshUint32 } from './ssh-host-key-wire.js';
 
-const FIXTURES = join(import.meta.dirname, '../../..', 'shared/fixtures/sops');
+const FIXTURES = join(import.meta.dirname, '../../test/fixtures/sops');
 // `ssh-keygen -lf ssh-ed25519-key.pub` prints this.
 const FIXTURE_FINGERPRINT = 'SHA256:Na4VNhJQwiTr6kYtY9aUBVP1MIB1b9ju2XYQnMkXduo';
 

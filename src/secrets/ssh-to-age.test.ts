@@ -8,7 +8,7 @@ import { InvalidRequestError } from '../errors.js';
 import { parseEd25519PrivateKey } from './ssh-host-key.js';
 import { ed25519PublicKeyToX25519, sshEd25519ToAgeIdentity, sshEd25519ToAgeRecipient } from './ssh-to-age.js';
 
-const FIXTURES = join(import.meta.dirname, '../../..', 'shared/fixtures/sops');
+const FIXTURES = join(import.meta.dirname, '../../test/fixtures/sops');
 
 describe('sshEd25519ToAgeRecipient', () => {
   it.each([

@@ -1,6 +1,7 @@
 import { appendFile, mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LogLine, TaskSnapshot } from '../contract/index.js';
+import { CompanionError } from '../errors.js';
 import { writeFileAtomically } from '../store/atomic-file.js';
 
 const INTERRUPTED = {
@@ -8,6 +9,18 @@ const INTERRUPTED = {
   message: 'The app exited while this task was running.',
   hint: 'Read the log to see how far it got, then run it again.',
 };
+
+/** The task history could not be written (a full or read-only data folder); the tasks themselves are unaffected. */
+export class TaskHistoryError extends CompanionError {
+  constructor(file: string, cause: unknown) {
+    super(
+      'task-history-save-failed',
+      `Could not save the task history to ${file}: ${(cause as Error).message ?? String(cause)}.`,
+      'Free some space in the app data folder (or make it writable); this run is missing from the saved history.',
+      { cause },
+    );
+  }
+}
 
 /** Keeps the last N task snapshots and each task's log on disk, so a user can read what happened after a restart. */
 export class TaskHistory {
@@ -52,9 +65,13 @@ export class TaskHistory {
     const kept = tasks.slice(-this.limit);
     const dropped = tasks.slice(0, Math.max(0, tasks.length - kept.length));
     const write = async () => {
-      await mkdir(this.dir, { recursive: true, mode: 0o700 });
-      await writeFileAtomically(this.indexFile, JSON.stringify(kept, null, 1));
-      await Promise.all(dropped.map((task) => rm(this.logFileOf(task.id), { force: true })));
+      try {
+        await mkdir(this.dir, { recursive: true, mode: 0o700 });
+        await writeFileAtomically(this.indexFile, JSON.stringify(kept, null, 1));
+        await Promise.all(dropped.map((task) => rm(this.logFileOf(task.id), { force: true })));
+      } catch (error) {
+        throw new TaskHistoryError(this.indexFile, error);
+      }
     };
     // Serialise writes: two tasks ending together must not race their renames.
     this.writing = this.writing.then(write, write);

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -83,6 +83,19 @@ describe('TaskManager', () => {
     expect(text).toContain('[redacted]');
   });
 
+  it('masks registered secrets in the error hint too', async () => {
+    const tasks = await manager();
+    const { id, result } = tasks.start('x', 'Secret hint', async (ctx) => {
+      ctx.redact('correct horse battery');
+      throw new CompanionError('x', 'Wrong password.', 'Is "correct horse battery" really your password?');
+    });
+    await expect(result).rejects.toThrow();
+    const ended = seen.flatMap((e) => (e.type === 'task.updated' && e.task.id === id ? [e.task] : [])).at(-1);
+    for (const task of [tasks.get(id), ended]) {
+      expect(task?.error?.hint).toBe('Is "[redacted]" really your password?');
+    }
+  });
+
   it('throttles progress events but never drops the phase change', async () => {
     const tasks = await manager();
     const { result } = tasks.start('x', 'Burst', async (ctx) => {
@@ -145,5 +158,34 @@ describe('TaskManager', () => {
   it('says clearly when a task id is unknown', async () => {
     const tasks = await manager();
     expect(() => tasks.cancel('t-nope')).toThrow(/No task with id t-nope/);
+  });
+});
+
+describe('TaskManager when the task history cannot be written', () => {
+  it('still runs and ends tasks, and says in the task that its history was not saved', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      // A folder where the index file should be: every write of it fails, as on a full data folder.
+      await mkdir(join(dir, 'tasks', 'history.json'), { recursive: true });
+      const tasks = await manager();
+      const { id, result } = tasks.start('self-test', 'Count', selfTestTask({ steps: 2, stepMs: 1 }));
+      expect(await result).toBe(2);
+      await sleep(50); // a rejection nobody handles is reported on a later tick
+      expect(unhandled).toEqual([]);
+      const task = tasks.get(id);
+      expect(task.state).toBe('succeeded');
+      expect(task.outcome).toMatch(/Could not save the task history to .*history\.json.*Free some space/);
+      const ended = seen.flatMap((e) => (e.type === 'task.updated' && e.task.id === id ? [e.task] : []));
+      expect(ended.at(-1)?.state).toBe('succeeded');
+      const warnings = (await tasks.log(id)).filter((line) => line.level === 'warn');
+      expect(warnings.map((line) => line.message)).toEqual([
+        expect.stringMatching(/^Could not save the task history/),
+        expect.stringMatching(/^Could not save the task history/),
+      ]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
   });
 });

@@ -118,7 +118,8 @@ export class TaskManager {
     this.live.set(id, live);
     const redactor = new Redactor();
     const ctx = this.contextFor(live, redactor);
-    void this.history.save(this.list());
+    // The task runs whether or not the history can be saved (a full data folder): say so in its log instead.
+    this.history.save(this.list()).catch((error: unknown) => ctx.log(historyNote(error), 'warn'));
     this.emitUpdate(live);
     ctx.log(`Started: ${title}`);
 
@@ -138,6 +139,7 @@ export class TaskManager {
         await this.finish(live, ctx, cancelled ? 'cancelled' : 'failed', {
           ...info,
           message: redactor.apply(info.message),
+          hint: redactor.apply(info.hint),
         });
         throw cancelled ? live.controller.signal.reason : error;
       }
@@ -204,9 +206,24 @@ export class TaskManager {
     await live.logWrites;
     this.live.delete(live.snapshot.id);
     this.finished.push(live.snapshot);
-    this.finished = await this.history
-      .save([...this.finished, ...[...this.live.values()].map((t) => t.snapshot)])
-      .then((kept) => kept.filter((t) => !this.live.has(t.id)));
+    try {
+      this.finished = (
+        await this.history.save([...this.finished, ...[...this.live.values()].map((t) => t.snapshot)])
+      ).filter((t) => !this.live.has(t.id));
+    } catch (error) {
+      // The run itself is over and stays in memory; only its record on disk is missing, and the task says so.
+      const note = historyNote(error);
+      ctx.log(note, 'warn');
+      await live.logWrites;
+      const withNote = { ...live.snapshot, outcome: [live.snapshot.outcome, note].filter(Boolean).join(' ') };
+      this.finished = this.finished.map((t) => (t.id === withNote.id ? withNote : t));
+      live.snapshot = withNote;
+    }
     this.emitUpdate(live);
   }
+}
+
+function historyNote(error: unknown): string {
+  const { message, hint } = describeError(error);
+  return `${message} ${hint}`;
 }

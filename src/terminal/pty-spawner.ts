@@ -5,6 +5,7 @@ import type * as NodePty from 'node-pty';
 
 /** A running pseudo-terminal, as much of node-pty's `IPty` as the service needs. */
 export interface PtyProcess {
+  readonly pid: number;
   onData(listener: (data: string) => void): void;
   onExit(listener: (exit: { exitCode: number; signal?: number }) => void): void;
   write(data: string): void;
@@ -36,6 +37,7 @@ export const nodePtySpawner: PtySpawner = {
     const pty = createRequire(import.meta.url)('node-pty') as typeof NodePty;
     const proc = pty.spawn(file, args, { name: 'xterm-256color', ...options });
     return {
+      pid: proc.pid,
       onData: (listener) => void proc.onData(listener),
       onExit: (listener) => void proc.onExit(listener),
       write: (data) => proc.write(data),

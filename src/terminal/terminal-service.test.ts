@@ -1,40 +1,12 @@
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { CompanionEvent, TerminalStartRequest } from '../contract/index.js';
+import type { CompanionEvent } from '../contract/index.js';
 import { EventHub } from '../event-hub.js';
-import { ensureSpawnHelperExecutable } from './pty-spawner.js';
-import type { PtyProcess, PtySpawnOptions, PtySpawner } from './pty-spawner.js';
-import { TERMINAL_LIMITS, TerminalService } from './terminal-service.js';
-
-class FakePty implements PtyProcess {
-  dataListener: (data: string) => void = () => {};
-  exitListener: (exit: { exitCode: number; signal?: number }) => void = () => {};
-  readonly written: string[] = [];
-  readonly sizes: Array<[number, number]> = [];
-  readonly signals: Array<string | undefined> = [];
-  constructor(
-    readonly file: string,
-    readonly args: string[],
-    readonly options: PtySpawnOptions,
-  ) {}
-  onData(listener: (data: string) => void) {
-    this.dataListener = listener;
-  }
-  onExit(listener: (exit: { exitCode: number; signal?: number }) => void) {
-    this.exitListener = listener;
-  }
-  write(data: string) {
-    this.written.push(data);
-  }
-  resize(cols: number, rows: number) {
-    this.sizes.push([cols, rows]);
-  }
-  kill(signal?: string) {
-    this.signals.push(signal);
-  }
-}
+import { FakePty } from '../../test/helpers/fake-pty.js';
+import type { PtySpawner } from './pty-spawner.js';
+import { TERMINAL_LIMITS, TerminalService, type CoreCommand } from './terminal-service.js';
 
 const root = mkdtempSync(join(tmpdir(), 'terminal-service-'));
 const bin = join(root, 'bin');
@@ -53,17 +25,20 @@ const spawner: PtySpawner = {
     return pty;
   },
 };
-const request = (extra: Partial<TerminalStartRequest> = {}): TerminalStartRequest => ({
+const size = { cols: 80, rows: 24 };
+const command = (extra: Partial<CoreCommand> = {}): CoreCommand => ({
   file: 'tool',
   args: ['build', '.#sdImage'],
-  cols: 80,
-  rows: 24,
+  env: {},
   ...extra,
 });
-const started = (extra: Partial<TerminalStartRequest> = {}) => {
-  const { id } = service.start(request(extra));
+const started = (extra: Partial<CoreCommand> = {}) => {
+  const { id } = service.runCommand(command(extra), size);
   return { id, pty: ptys.at(-1) as FakePty };
 };
+const shells = join(root, 'shells');
+writeFileSync(shells, `# login shells\n${join(bin, 'tool')}\n${join(bin, 'plain')}\n`);
+const env = { PATH: bin, HOME: root, TERM: 'dumb', LINES: '10', KEEP: 'yes', SHELL: '/bin/elsewhere' };
 
 beforeEach(() => {
   vi.useFakeTimers();
@@ -71,16 +46,61 @@ beforeEach(() => {
   events = [];
   const hub = new EventHub();
   hub.subscribe((event) => events.push(event));
-  const env = { PATH: bin, HOME: root, TERM: 'dumb', LINES: '10', KEEP: 'yes' };
-  service = new TerminalService(hub, { spawner, env, homeDir: root, platform: 'linux' });
+  service = new TerminalService(hub, {
+    spawner,
+    env,
+    homeDir: root,
+    platform: 'linux',
+    accountShell: join(bin, 'tool'),
+    shellsFile: shells,
+  });
 });
 afterEach(() => vi.useRealTimers());
 
-describe('TerminalService.start', () => {
+describe('TerminalService.openLoginShell', () => {
+  it("starts the account's login shell with -l in the home folder, and says which", () => {
+    expect(service.openLoginShell(size)).toEqual({ id: 'pty-1', shell: join(bin, 'tool') });
+    const [pty] = ptys as [FakePty];
+    expect(pty.file).toBe(join(bin, 'tool'));
+    expect(pty.args).toEqual(['-l']);
+    expect(pty.options).toMatchObject({ cwd: root, cols: 80, rows: 24 });
+    expect(pty.options.env).toEqual({
+      PATH: bin,
+      HOME: root,
+      KEEP: 'yes',
+      SHELL: join(bin, 'tool'),
+      TERM: 'xterm-256color',
+    });
+  });
+
+  it('hangs the shell up to stop it (an interactive shell ignores SIGTERM), then SIGKILL after 2 s', () => {
+    const { id } = service.openLoginShell(size);
+    service.kill(id);
+    vi.advanceTimersByTime(TERMINAL_LIMITS.killGraceMs);
+    expect((ptys[0] as FakePty).signals).toEqual(['SIGHUP', 'SIGKILL']);
+  });
+
+  it('refuses when no listed, executable shell is set, before spawning', () => {
+    const noShell = new TerminalService(new EventHub(), {
+      spawner,
+      env,
+      homeDir: root,
+      platform: 'linux',
+      accountShell: join(bin, 'plain'),
+      shellsFile: shells,
+    });
+    expect(() => noShell.openLoginShell(size)).toThrow(
+      expect.objectContaining({ code: 'terminal-start-failed', hint: expect.stringContaining('chsh') }),
+    );
+    expect(ptys).toEqual([]);
+  });
+});
+
+describe('TerminalService.runCommand', () => {
   it('spawns the resolved program with an argv, the home folder and a merged environment', () => {
     const { id, pty } = started({ env: { NIX_CONFIG: 'x' } });
     expect(id).toBe('pty-1');
-    expect(service.start(request()).id).toBe('pty-2');
+    expect(service.runCommand(command(), size).id).toBe('pty-2');
     expect(pty.file).toBe(join(bin, 'tool'));
     expect(pty.args).toEqual(['build', '.#sdImage']);
     expect(pty.options).toMatchObject({ cwd: root, cols: 80, rows: 24 });
@@ -88,27 +108,36 @@ describe('TerminalService.start', () => {
       PATH: bin,
       HOME: root,
       KEEP: 'yes',
+      SHELL: '/bin/elsewhere',
       NIX_CONFIG: 'x',
       TERM: 'xterm-256color',
     });
   });
 
   it.each([
-    ['a missing folder', { cwd: join(root, 'nope') }, /does not exist/],
-    ['a file as folder', { cwd: join(bin, 'tool') }, /not a folder/],
-    ['a relative folder', { cwd: 'bin' }, /absolute/],
     ['a program not on the PATH', { file: 'no-such-program' }, /not found on the PATH/],
     ['a missing path', { file: './nope' }, /does not exist/],
     ['a file that is not executable', { file: join(bin, 'plain') }, /not executable/],
   ])('refuses %s before spawning', (_name, extra, message) => {
-    expect(() => service.start(request(extra))).toThrow(
+    expect(() => service.runCommand(command(extra), size)).toThrow(
       expect.objectContaining({ code: 'terminal-start-failed', message: expect.stringMatching(message) }),
     );
     expect(ptys).toEqual([]);
   });
 
+  it('refuses a home folder that is missing', () => {
+    const homeless = new TerminalService(new EventHub(), { spawner, env, homeDir: join(root, 'nope') });
+    expect(() => homeless.runCommand(command({ file: join(bin, 'tool') }), size)).toThrow(
+      expect.objectContaining({
+        code: 'terminal-start-failed',
+        message: expect.stringMatching(/does not exist/),
+      }),
+    );
+    expect(ptys).toEqual([]);
+  });
+
   it('says which PATH it searched', () => {
-    expect(() => service.start(request({ file: 'nix' }))).toThrow(
+    expect(() => service.runCommand(command({ file: 'nix' }), size)).toThrow(
       expect.objectContaining({ hint: expect.stringContaining(bin) }),
     );
   });
@@ -116,13 +145,14 @@ describe('TerminalService.start', () => {
   it('turns a spawn failure into terminal-start-failed', () => {
     const broken = new TerminalService(new EventHub(), {
       env: { PATH: bin },
+      homeDir: root,
       spawner: {
         spawn: () => {
           throw new Error('posix_spawnp failed.');
         },
       },
     });
-    expect(() => broken.start(request({ cwd: root }))).toThrow(
+    expect(() => broken.runCommand(command(), size)).toThrow(
       expect.objectContaining({
         code: 'terminal-start-failed',
         message: expect.stringMatching(/posix_spawnp/),
@@ -247,18 +277,5 @@ describe('TerminalService control', () => {
     b.pty.exitListener({ exitCode: 0, signal: 15 });
     await all;
     expect(a.pty.signals).toEqual(['SIGTERM']);
-  });
-});
-
-describe('ensureSpawnHelperExecutable', () => {
-  it('restores the exec bit on a spawn-helper that lost it', () => {
-    const dir = join(root, 'node-pty');
-    mkdirSync(join(dir, 'prebuilds', 'darwin-arm64'), { recursive: true });
-    const helper = join(dir, 'prebuilds', 'darwin-arm64', 'spawn-helper');
-    writeFileSync(helper, '');
-    chmodSync(helper, 0o644);
-    expect(ensureSpawnHelperExecutable(dir)).toEqual([helper]);
-    expect(statSync(helper).mode & 0o777).toBe(0o755);
-    expect(ensureSpawnHelperExecutable(dir)).toEqual([]);
   });
 });

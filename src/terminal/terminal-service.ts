@@ -1,13 +1,25 @@
 import { statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { isAbsolute } from 'node:path';
-import type { TerminalStartRequest } from '../contract/index.js';
 import { InvalidRequestError, NotFoundError } from '../errors.js';
 import type { EventHub } from '../event-hub.js';
 import { TerminalStartError, findExecutable } from './find-executable.js';
 import { nodePtySpawner } from './pty-spawner.js';
 import type { PtyProcess, PtySpawner } from './pty-spawner.js';
 import { Scrollback } from './scrollback.js';
+import { accountShell, findLoginShell } from './login-shell.js';
+
+export interface TerminalSize {
+  cols: number;
+  rows: number;
+}
+
+/** A program, its argv and extra environment, as the core built them for a workflow. */
+export interface CoreCommand {
+  file: string;
+  args: string[];
+  env: Record<string, string>;
+}
 
 export const TERMINAL_LIMITS = {
   batchMs: 16, // about one frame: coalesces a chatty `nix build` into few IPC messages
@@ -29,8 +41,11 @@ const PARENT_TERMINAL_VARS = [
   'LINES',
 ];
 
+type StopSignal = 'SIGHUP' | 'SIGTERM';
+
 interface LiveTerminal {
   pty: PtyProcess;
+  stopSignal: StopSignal;
   scrollback: Scrollback;
   pending: string[];
   pendingChars: number;
@@ -44,9 +59,15 @@ export interface TerminalServiceOptions {
   env?: NodeJS.ProcessEnv;
   homeDir?: string;
   platform?: NodeJS.Platform;
+  /** The shell in the user's account record; read from the user database by default. */
+  accountShell?: string | null;
+  shellsFile?: string;
 }
 
-/** Interactive terminals (a shell, `nix build`, `ssh`) whose output streams to the UI as batched events. */
+/**
+ * Interactive terminals whose output streams to the UI as batched events: the user's login shell, or a command the
+ * core built (the first deploy). The renderer is untrusted, so no request names what runs.
+ */
 export class TerminalService {
   private readonly live = new Map<string, LiveTerminal>();
   private exitedScrollback: Array<{ id: string; text: string }> = [];
@@ -55,6 +76,8 @@ export class TerminalService {
   private readonly env: NodeJS.ProcessEnv;
   private readonly homeDir: string;
   private readonly platform: NodeJS.Platform;
+  private readonly accountShell: string | null;
+  private readonly shellsFile: string;
 
   constructor(
     private readonly events: EventHub,
@@ -64,17 +87,46 @@ export class TerminalService {
     this.env = options.env ?? process.env;
     this.homeDir = options.homeDir ?? homedir();
     this.platform = options.platform ?? process.platform;
+    this.accountShell = options.accountShell === undefined ? accountShell() : options.accountShell;
+    this.shellsFile = options.shellsFile ?? '/etc/shells';
   }
 
-  /** Checks the folder and the program, then starts `file` with `args` (an argv, never a shell string). */
-  start(req: TerminalStartRequest): { id: string } {
-    const cwd = req.cwd ?? this.homeDir;
+  /**
+   * Opens a terminal the user asked for: their login shell in their home folder, nothing else. What they type reaches
+   * it through `write`, as keystrokes; no request picks the program, its arguments or its environment.
+   */
+  openLoginShell(size: TerminalSize): { id: string; shell: string } {
+    const shell = findLoginShell({
+      accountShell: this.accountShell,
+      envShell: this.env.SHELL,
+      shellsFile: this.shellsFile,
+      platform: this.platform,
+      systemRoot: this.env.SystemRoot,
+    });
+    const env = { ...this.buildEnv({}), SHELL: shell.file };
+    // Hang up, as closing a terminal window does: an interactive shell ignores SIGTERM.
+    return { id: this.spawn(shell.file, shell.args, env, size, 'SIGHUP'), shell: shell.file };
+  }
+
+  /** Runs a command the core built for a workflow (the first deploy); never one taken from a request. */
+  runCommand(command: CoreCommand, size: TerminalSize): { id: string } {
+    const env = this.buildEnv(command.env);
+    const file = findExecutable(command.file, this.homeDir, env.PATH ?? env.Path ?? '', this.platform);
+    return { id: this.spawn(file, command.args, env, size, 'SIGTERM') };
+  }
+
+  private spawn(
+    file: string,
+    args: string[],
+    env: Record<string, string>,
+    size: TerminalSize,
+    stopSignal: StopSignal,
+  ): string {
+    const cwd = this.homeDir;
     this.checkFolder(cwd);
-    const env = this.buildEnv(req.env);
-    const file = findExecutable(req.file, cwd, env.PATH ?? env.Path ?? '', this.platform);
     let pty: PtyProcess;
     try {
-      pty = this.spawner.spawn(file, req.args, { cwd, env, cols: req.cols, rows: req.rows });
+      pty = this.spawner.spawn(file, args, { cwd, env, cols: size.cols, rows: size.rows });
     } catch (error) {
       const detail = error instanceof Error ? error.message : String(error);
       throw new TerminalStartError(
@@ -84,8 +136,8 @@ export class TerminalService {
       );
     }
     const id = `pty-${++this.nextId}`;
-    this.track(id, pty);
-    return { id };
+    this.track(id, pty, stopSignal);
+    return id;
   }
 
   write(id: string, data: string): void {
@@ -99,11 +151,11 @@ export class TerminalService {
     this.get(id).pty.resize(cols, rows);
   }
 
-  /** Asks the program to stop (SIGTERM) and kills it (SIGKILL) if it is still there after 2 s. */
+  /** Asks the program to stop (SIGHUP for a shell, SIGTERM otherwise), then SIGKILL if it is still there after 2 s. */
   kill(id: string): void {
     const terminal = this.get(id);
     if (terminal.killTimer) return;
-    this.signal(terminal, 'SIGTERM');
+    this.signal(terminal, terminal.stopSignal);
     terminal.killTimer = setTimeout(() => this.signal(terminal, 'SIGKILL'), TERMINAL_LIMITS.killGraceMs);
     terminal.killTimer.unref();
   }
@@ -131,10 +183,11 @@ export class TerminalService {
     throw this.notFound(id);
   }
 
-  private track(id: string, pty: PtyProcess): void {
+  private track(id: string, pty: PtyProcess, stopSignal: StopSignal): void {
     let markExited = () => {};
     const terminal: LiveTerminal = {
       pty,
+      stopSignal,
       scrollback: new Scrollback(TERMINAL_LIMITS.scrollbackChars),
       pending: [],
       pendingChars: 0,
@@ -176,7 +229,7 @@ export class TerminalService {
     this.events.emit({ type: 'terminal.data', id, data });
   }
 
-  private signal(terminal: LiveTerminal, signal: 'SIGTERM' | 'SIGKILL'): void {
+  private signal(terminal: LiveTerminal, signal: StopSignal | 'SIGKILL'): void {
     try {
       // Windows has no signals: node-pty throws if given one, and kill() there ends the process outright.
       terminal.pty.kill(this.platform === 'win32' ? undefined : signal);
@@ -185,7 +238,7 @@ export class TerminalService {
     }
   }
 
-  private buildEnv(extra: Record<string, string> | undefined): Record<string, string> {
+  private buildEnv(extra: Record<string, string>): Record<string, string> {
     const env: Record<string, string> = {};
     for (const [name, value] of Object.entries(this.env)) {
       if (value !== undefined && !PARENT_TERMINAL_VARS.includes(name)) env[name] = value;
@@ -196,19 +249,25 @@ export class TerminalService {
 
   private checkFolder(cwd: string): void {
     if (!isAbsolute(cwd)) {
-      throw new TerminalStartError(`The folder "${cwd}" is not an absolute path.`, 'Pick the folder again.');
+      throw new TerminalStartError(
+        `Your home folder "${cwd}" is not an absolute path.`,
+        'Set HOME to your home folder, then start the app again.',
+      );
     }
     let isFolder = false;
     try {
       isFolder = statSync(cwd).isDirectory();
     } catch {
       throw new TerminalStartError(
-        `The folder ${cwd} does not exist.`,
-        'Pick an existing folder to run it in.',
+        `Your home folder ${cwd} does not exist.`,
+        'Create it (or set HOME to an existing folder), then start the app again.',
       );
     }
     if (!isFolder)
-      throw new TerminalStartError(`${cwd} is not a folder.`, 'Pick a folder to run it in, not a file.');
+      throw new TerminalStartError(
+        `Your home folder ${cwd} is not a folder.`,
+        'Set HOME to your home folder, then start the app again.',
+      );
   }
 
   private get(id: string): LiveTerminal {

@@ -95,6 +95,20 @@ describe('platform dirs', () => {
     expect(platformDirs('linux', '/home/u')).toEqual(expect.arrayContaining(['/usr/sbin', '/sbin']));
   });
 
+  it('adds the NixOS wrappers, system, user and default profiles, under the system root it is given', () => {
+    expect(platformDirs('linux', '/home/u', '/', 'u')).toEqual(
+      expect.arrayContaining([
+        '/run/wrappers/bin',
+        '/run/current-system/sw/bin',
+        '/home/u/.nix-profile/bin',
+        '/etc/profiles/per-user/u/bin',
+        '/nix/var/nix/profiles/default/bin',
+      ]),
+    );
+    expect(platformDirs('linux', '/home/u', '/tmp/x')).toContain('/tmp/x/run/current-system/sw/bin');
+    expect(platformDirs('linux', '/home/u', '/tmp/x')).not.toContain('/usr/sbin');
+  });
+
   it('adds Homebrew, keg-only e2fsprogs and Nix profiles on macOS', () => {
     expect(platformDirs('darwin', '/Users/u')).toEqual(
       expect.arrayContaining([

@@ -29,6 +29,11 @@ export interface SearchContext {
   platform: string;
   env: Record<string, string | undefined>;
   homeDir: string;
+  /**
+   * Where the system's fixed folders (/usr/sbin, /run/current-system/sw/bin, a catalog entry's absolute places) are
+   * looked for: '/' but in tests, which lay out another system (NixOS, Homebrew) in a temp dir.
+   */
+  systemRoot: string;
   /** Tried after PATH; defaults to the platform's usual places that desktop PATHs lack. */
   fallbackDirs: readonly string[];
   files: FileProbe;
@@ -55,25 +60,34 @@ export const realFiles: FileProbe = {
   },
 };
 
-/** Where tools live on `platform` when a GUI-launched app's PATH does not say so. */
-export function platformDirs(platform: string, homeDir: string): string[] {
+/** NixOS's setuid wrappers (mount, umount, pkexec): the copies in the system profile lack the setuid bit. */
+export const NIXOS_WRAPPERS = '/run/wrappers/bin';
+
+/**
+ * Where tools live on `platform` when a GUI-launched app's PATH does not say so (or a root helper's fixed PATH of
+ * /usr/sbin:/usr/bin:/sbin:/bin, which NixOS does not have). `user` adds NixOS's per-user profile.
+ */
+export function platformDirs(platform: string, homeDir: string, systemRoot = '/', user?: string): string[] {
+  const rooted = (dirs: string[]) => dirs.map((dir) => path.join(systemRoot, dir));
   const nix = [
-    '/run/current-system/sw/bin',
+    ...rooted([NIXOS_WRAPPERS, '/run/current-system/sw/bin']),
     path.join(homeDir, '.nix-profile/bin'),
-    '/nix/var/nix/profiles/default/bin',
+    ...rooted([...(user ? [`/etc/profiles/per-user/${user}/bin`] : []), '/nix/var/nix/profiles/default/bin']),
   ];
   if (platform === 'darwin') {
     return [
-      '/opt/homebrew/bin',
-      '/usr/local/bin',
-      // e2fsprogs is keg-only in Homebrew: never linked into bin.
-      '/opt/homebrew/opt/e2fsprogs/sbin',
-      '/usr/local/opt/e2fsprogs/sbin',
+      ...rooted([
+        '/opt/homebrew/bin',
+        '/usr/local/bin',
+        // e2fsprogs is keg-only in Homebrew: never linked into bin.
+        '/opt/homebrew/opt/e2fsprogs/sbin',
+        '/usr/local/opt/e2fsprogs/sbin',
+      ]),
       ...nix,
     ];
   }
   // debugfs, mkfs.ext4 and sfdisk live in sbin, which a desktop user's PATH often lacks.
-  return ['/usr/local/sbin', '/usr/sbin', '/sbin', ...nix];
+  return [...rooted(['/usr/local/sbin', '/usr/sbin', '/sbin', '/usr/bin', '/bin']), ...nix];
 }
 
 /** A search context for this process, with any part replaced. */
@@ -81,11 +95,15 @@ export function createSearchContext(overrides: Partial<SearchContext> = {}): Sea
   const platform = overrides.platform ?? process.platform;
   const env = overrides.env ?? process.env;
   const homeDir = overrides.homeDir ?? env.HOME ?? homedir();
+  const systemRoot = overrides.systemRoot ?? '/';
+  // A user name with a slash would lead out of /etc/profiles/per-user.
+  const user = [env.USER, env.LOGNAME].find((name) => name && !name.includes('/'));
   return {
     platform,
     env,
     homeDir,
-    fallbackDirs: overrides.fallbackDirs ?? platformDirs(platform, homeDir),
+    systemRoot,
+    fallbackDirs: overrides.fallbackDirs ?? platformDirs(platform, homeDir, systemRoot, user),
     files: overrides.files ?? realFiles,
   };
 }
@@ -100,6 +118,7 @@ export async function expandDir(spec: string, ctx: SearchContext): Promise<strin
     dir = value + dir.slice(variable[0].length);
   }
   if (dir.startsWith('~/')) dir = path.join(ctx.homeDir, dir.slice(2));
+  else if (!variable && path.isAbsolute(dir)) dir = path.join(ctx.systemRoot, dir);
   if (!dir.endsWith('/*')) return [dir];
   const parent = dir.slice(0, -2);
   const names = await ctx.files.listDir(parent);

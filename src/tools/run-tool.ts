@@ -4,7 +4,9 @@ import path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { CancelledError, CompanionError } from '../errors.js';
-import { MissingToolError, missingToolError } from './find-tool.js';
+import { trackProcessGroup } from '../tasks/cleanup-on-exit.js';
+import { createSearchContext, MissingToolError, missingToolError, type SearchContext } from './find-tool.js';
+import { locateKnownProgram } from './system-programs.js';
 import { toolEntryForProgram } from './tool-catalog.js';
 
 /** A descriptor handed to the child beyond stdin/stdout/stderr; `extraFds[i]` becomes fd `FIRST_EXTRA_FD + i`. */
@@ -38,6 +40,8 @@ export interface RunToolOptions {
   maxBufferBytes?: number;
   /** Time between SIGTERM and SIGKILL on abort. Default 2 s. */
   killGraceMs?: number;
+  /** Where a bare program name is looked for (tests lay out another system); this process's search by default. */
+  search?: Partial<SearchContext>;
 }
 
 export interface ToolResult {
@@ -148,12 +152,19 @@ async function spawnFailure(
   );
 }
 
-/** Runs a program with an argv array (never a shell); resolves with its exit status whatever it is. */
-export function runTool(
-  file: string,
-  args: readonly string[],
-  options: RunToolOptions = {},
-): Promise<ToolResult> {
+/**
+ * Runs a program with an argv array (never a shell); resolves with its exit status whatever it is. A bare name is
+ * found by the tools layer's search (PATH, sbin, NixOS's profiles and wrappers), not by the child's PATH alone.
+ */
+export async function runTool(file: string, args: readonly string[], options: RunToolOptions = {}) {
+  const found = file.includes('/')
+    ? file
+    : await locateKnownProgram(file, createSearchContext(options.search));
+  // Not found: spawning the bare name fails with ENOENT, which becomes the usual missing-tool error.
+  return runResolved(found ?? file, args, options);
+}
+
+function runResolved(file: string, args: readonly string[], options: RunToolOptions): Promise<ToolResult> {
   const { signal, extraFds = [], maxBufferBytes = MIB, killGraceMs = 2000 } = options;
   if (signal?.aborted) return Promise.reject(new CancelledError(`${path.basename(file)} was cancelled.`));
   return new Promise<ToolResult>((resolve, reject) => {
@@ -166,6 +177,8 @@ export function runTool(
       stdio,
       detached: true,
     });
+    // Listed until it is gone, so a CLI that exits first (a second Ctrl-C) still kills what the tool started.
+    const untrackGroup = child.pid === undefined ? () => false : trackProcessGroup(child.pid);
     const out = { stdout: new TailBuffer(maxBufferBytes), stderr: new TailBuffer(maxBufferBytes) };
     const splitters = {
       stdout: options.onStdoutLine && new LineSplitter(options.onStdoutLine, maxBufferBytes),
@@ -190,7 +203,10 @@ export function runTool(
       stopping = true;
       killGroup('SIGTERM');
       // Not cleared on exit: it also sweeps group members that ignored SIGTERM.
-      setTimeout(() => killGroup('SIGKILL'), killGraceMs).unref();
+      setTimeout(() => {
+        killGroup('SIGKILL');
+        untrackGroup();
+      }, killGraceMs).unref();
     };
     const onAbort = () => {
       aborted = true;
@@ -204,6 +220,7 @@ export function runTool(
       if (settled) return;
       settled = true;
       clearTimeout(closeTimer);
+      if (!stopping) untrackGroup(); // a stopped group stays listed until its SIGKILL sweep has run
       signal?.removeEventListener('abort', onAbort);
       try {
         splitters.stdout?.end();

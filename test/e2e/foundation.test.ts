@@ -1,6 +1,9 @@
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
+import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { CompanionApi } from '../../src/contract/index.js';
 import { useAppSessions } from './harness.js';
 
 const session = useAppSessions();
@@ -59,32 +62,48 @@ describe('the app frame against the real core', () => {
     expect(session().bridge.core.tasks.list()).toEqual([]);
   });
 
-  it('runs a command in the terminal and shows its output and exit code', async () => {
+  it('opens the login shell; what is typed runs in it, and its exit code shows', async () => {
     const { page } = session();
     await page.getByRole('button', { name: 'Terminal', exact: true }).click();
-    await page.getByLabel('Command').fill('echo "hello from e2e"');
-    await page.getByRole('button', { name: 'Run', exact: true }).click();
+    await page.getByRole('button', { name: 'Open shell', exact: true }).click();
     const status = page.getByRole('status').filter({ hasText: /Exited|Running|Starting/ });
-    await expect.poll(() => status.innerText(), { timeout: 10_000 }).toBe('Exited with code 0.');
-    // xterm.js paints on the next animation frame, so the text may trail the exit status by a moment.
+    await expect
+      .poll(() => status.innerText(), { timeout: 10_000 })
+      .toBe(`Running ${userInfo().shell}: type into the terminal below.`);
+    // xterm.js paints on the next animation frame; the prompt showing means the shell reads its input.
     const rows = page.locator('.xterm-rows');
-    await expect.poll(() => rows.innerText()).toContain('hello from e2e');
-
-    await page.getByLabel('Command').fill(`sh -c 'echo failing; exit 3'`);
-    await page.getByRole('button', { name: 'Run', exact: true }).click();
+    await expect.poll(async () => (await rows.innerText()).trim(), { timeout: 10_000 }).not.toBe('');
+    await page.locator('.xterm').click();
+    await page.keyboard.type('echo "hello from e2e $((6 * 7))"');
+    await page.keyboard.press('Enter');
+    // Only the shell turns $((6 * 7)) into 42: the keystrokes ran in it.
+    await expect.poll(() => rows.innerText()).toContain('hello from e2e 42');
+    await page.keyboard.type('exit 3');
+    await page.keyboard.press('Enter');
     await expect.poll(() => status.innerText(), { timeout: 10_000 }).toBe('Exited with code 3.');
-    await expect.poll(() => rows.innerText()).toContain('failing');
-    expect(await rows.innerText()).not.toContain('hello from e2e');
+
+    await page.getByRole('button', { name: 'Open a new shell', exact: true }).click();
+    await expect.poll(() => status.innerText(), { timeout: 10_000 }).toMatch(/^Running /);
+    expect(await rows.innerText()).not.toContain('hello from e2e 42');
   });
 
-  it('says what to do when the command does not exist', async () => {
-    const { page } = session();
-    await page.getByRole('button', { name: 'Terminal', exact: true }).click();
-    await page.getByLabel('Command').fill('no-such-program-xyz --help');
-    await page.getByRole('button', { name: 'Run', exact: true }).click();
-    const alert = page.getByRole('alert');
-    await expect.poll(() => alert.innerText()).toMatch(/no-such-program-xyz/);
-    expect(await alert.locator('.notice-hint').innerText()).not.toBe('');
+  it('refuses a page that asks the terminal for a program of its own choosing', async () => {
+    const { page, dataDir } = session();
+    const marker = join(dataDir, 'renderer-ran-this');
+    const result = await page.evaluate(
+      (file) =>
+        (globalThis as unknown as { companion: CompanionApi }).companion.terminal.start({
+          file: '/bin/sh',
+          args: ['-c', `touch ${file}`],
+          env: { X: '1' },
+          cols: 80,
+          rows: 24,
+        } as never),
+      marker,
+    );
+    expect(result).toMatchObject({ ok: false, error: { code: 'invalid-request' } });
+    await new Promise((wait) => setTimeout(wait, 300));
+    expect(existsSync(marker)).toBe(false);
   });
 
   it('is keyboard navigable: every sidebar entry is a focusable, named button', async () => {

@@ -173,9 +173,11 @@ describe.each(layouts)('injecting into $name', ({ offset, image: freshImage }) =
       });
     }
     expect(fsckDirect(image, offset)).toMatchObject({ status: 0 });
-    // The log names paths, modes and sizes, never contents.
-    expect(log.join('\n')).toContain(
-      `Writing /var/lib/bootstrap/ssh_host_ed25519_key (0600, owner 0:0, ${KEY.length} bytes)`,
+    // The log names paths, modes and the sizes of public files, never contents nor a secret's length (a PSK's).
+    expect(log).toContain('Writing /var/lib/bootstrap/ssh_host_ed25519_key (0600, owner 0:0)');
+    expect(log).toContain('Writing /var/lib/networkmanager/system-connections.env (0600, owner 0:0)');
+    expect(log).toContain(
+      `Writing /var/lib/bootstrap/ssh_host_ed25519_key.pub (0644, owner 0:0, ${PUB.length} bytes)`,
     );
     expect(log.join('\n')).toContain('Creating directory /var/lib/networkmanager (0755, owner 0:0)');
     expect(log.join('\n')).not.toContain('BEGIN OPENSSH');

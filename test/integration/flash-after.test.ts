@@ -131,6 +131,18 @@ describe('after flashing a provisioned image', () => {
     }
   });
 
+  it('recognises a copy of the provisioned image under another name by the host key on the card', async () => {
+    expect(record.sha256).toBeUndefined(); // provisioning no longer hashes the whole image
+    const copy = path.join(dir, 'renamed-copy.img');
+    execFileSync('cp', ['--sparse=always', image, copy]);
+    const device = await loopDevice(imageSize + 16 * MIB);
+    const { id, result } = await core.flash.start({ image: copy, device, showAllDrives: true });
+    await result;
+    const log = (await core.tasks.log(id)).map((l) => l.message).join('\n');
+    expect(log).toContain('Re-checking the bootstrap files of pi on the card');
+    expect(log).toContain(`Bootstrap files re-checked on the card (${record.files.length} files).`);
+  });
+
   it('checks nothing for an image no host was provisioned from', async () => {
     const other = path.join(dir, 'plain.img');
     await buildSdImage(path.join(dir, 'plain')).then((f) => execFileSync('cp', [f.path, other]));

@@ -1,6 +1,6 @@
 // The privileged writer end to end, as root (so no pkexec): the app side spawns the bundled helper, which re-checks
 // the device itself. Only loop devices this file created are written, and each is detached after its test.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -128,6 +128,38 @@ describe('runPrivilegedWriter (as root)', () => {
     expect(await sha256OfDevice(device, MIB)).toBe(
       createHash('sha256').update(Buffer.alloc(MIB)).digest('hex'),
     );
+  });
+
+  it('runs the decompressor as nobody when root itself asked (no invoking user)', async () => {
+    const device = await loopDevice(small.imageSize + 16 * MIB);
+    const env = { ...process.env };
+    for (const name of ['PKEXEC_UID', 'SUDO_UID', 'SUDO_GID']) delete env[name];
+    const child = spawn(process.execPath, [writerHelperScript()], {
+      stdio: ['pipe', 'pipe', 'inherit'],
+      env,
+    });
+    const seen = new Set<string>();
+    const watch = setInterval(() => {
+      const ps = spawnSync('ps', ['-o', 'uid=,comm=', '--ppid', String(child.pid)], { encoding: 'utf8' });
+      for (const line of ps.stdout.split('\n')) {
+        const [uid, comm] = line.trim().split(/\s+/);
+        if (comm === 'zstd' && uid) seen.add(uid);
+      }
+    }, 5);
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+    const code = await new Promise<number | null>((resolve) => {
+      child.on('close', resolve);
+      // detached: end of input is not a cancel (as the printed sudo command sends it).
+      child.stdin.end(
+        `${JSON.stringify({ v: 1, source: small.compressedPath, device, verify: true, detached: true })}\n`,
+      );
+    });
+    clearInterval(watch);
+    expect(errorOf(out.split('\n').filter(Boolean).map(decodeEvent))).toBeNull();
+    expect(code).toBe(0);
+    expect(await sha256OfDevice(device, small.imageSize)).toBe(small.sha256);
+    expect([...seen]).toEqual(['65534']);
   });
 
   it('refuses the disk holding / even when asked, through the app side and directly', async () => {

@@ -16,7 +16,7 @@ import { sshEd25519ToAgeIdentity, sshEd25519ToAgeRecipient } from '../../src/sec
 import { findTool } from '../../src/tools/find-tool.js';
 import { runToolOrThrow } from '../../src/tools/run-tool.js';
 
-const FIXTURES = resolve(import.meta.dirname, '../../..', 'shared/fixtures/sops');
+const FIXTURES = resolve(import.meta.dirname, '../fixtures/sops');
 
 let tmp: string;
 let age: string;

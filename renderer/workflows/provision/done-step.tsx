@@ -1,10 +1,11 @@
 import type { HostProfile } from '../../../src/contract/index.js';
 import { ErrorNotice } from '../../components/error-notice.js';
 import { companion } from '../../lib/companion.js';
+import { formatBytes } from '../../lib/format.js';
 import { useLoad } from '../../lib/use-load.js';
 import { FilesTable } from './files-table.js';
 
-/** Step 5: the proof (verified files, image hash) and what to do next: pin, .sops.yaml, the NixOS module. */
+/** Step 5: the proof (verified files, the image) and what to do next: pin, .sops.yaml, the NixOS module. */
 export function DoneStep({
   host,
   outcome,
@@ -37,9 +38,7 @@ export function DoneStep({
         </dd>
         <dt>Image</dt>
         <dd>
-          <code>{record.image}</code>
-          <br />
-          SHA-256 <code>{record.sha256}</code>
+          <code>{record.image}</code> ({formatBytes(record.sizeBytes)})
         </dd>
       </dl>
       <FilesTable

@@ -1,85 +1,46 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import type { ErrorInfo } from '../../../src/contract/index.js';
 import { ErrorNotice } from '../../components/error-notice.js';
 import { companion, errorInfo } from '../../lib/companion.js';
 import { PageFrame } from '../../components/page-frame.js';
 import type { PageEntry } from '../navigation.js';
-import { splitCommandLine } from './split-command.js';
 import { TerminalView, type TerminalHandle } from './terminal-view.js';
 import { useTerminalRun, type TerminalRun } from './use-terminal-run.js';
 
-/** Runs one command in a pseudo-terminal: live output, typing passes through, resize follows the window. */
+/**
+ * The user's own login shell in a pseudo-terminal. The page only asks the core to open it; the core picks the shell,
+ * and what the user types goes to that shell as keystrokes.
+ */
 export function TerminalPage({ page, fontSize }: { page: PageEntry; fontSize: number }) {
-  const [commandLine, setCommandLine] = useState('');
-  const [cwd, setCwd] = useState('');
   const [error, setError] = useState<ErrorInfo | null>(null);
+  const [shell, setShell] = useState<string | null>(null);
   const { run, attach, terminal, start: startRun } = useTerminalRun();
 
-  const start = (event: FormEvent) => {
-    event.preventDefault();
+  const open = () => {
     setError(null);
-    let argv: string[];
-    try {
-      argv = splitCommandLine(commandLine);
-    } catch (e) {
-      setError({
-        code: 'invalid-command',
-        message: (e as Error).message,
-        hint: 'Close the quote and run it again.',
-      });
-      return;
-    }
-    const [file, ...args] = argv;
-    if (!file) {
-      setError({
-        code: 'invalid-command',
-        message: 'Type a command to run.',
-        hint: 'For example: nix --version',
-      });
-      return;
-    }
-    startRun((size) =>
-      companion().terminal.start({ file, args, ...(cwd.trim() ? { cwd: cwd.trim() } : {}), ...size }),
-    ).catch((e: unknown) => setError(errorInfo(e)));
+    startRun(async (size) => {
+      const result = await companion().terminal.start(size);
+      if (result.ok) setShell(result.value.shell);
+      return result;
+    }).catch((e: unknown) => setError(errorInfo(e)));
   };
 
   const busy = run.state === 'starting' || run.state === 'running';
   return (
-    <PageFrame page={page} className="page-terminal" note="It runs the program directly, without a shell.">
-      <form className="terminal-form" onSubmit={start}>
-        <label>
-          Command
-          <input
-            name="command"
-            value={commandLine}
-            onChange={(e) => setCommandLine(e.target.value)}
-            placeholder="nix build .#nixosConfigurations.pi.config.system.build.sdImage"
-            spellCheck={false}
-            autoComplete="off"
-          />
-        </label>
-        <label>
-          Folder
-          <input
-            name="cwd"
-            value={cwd}
-            onChange={(e) => setCwd(e.target.value)}
-            placeholder="your home folder"
-            spellCheck={false}
-          />
-        </label>
-        <button type="submit" disabled={busy}>
-          Run
+    <PageFrame page={page} className="page-terminal" note="It opens in your home folder.">
+      <div className="terminal-form">
+        <button type="button" onClick={open} disabled={busy}>
+          {run.state === 'exited' ? 'Open a new shell' : 'Open shell'}
         </button>
         {run.state === 'running' && (
           <button type="button" onClick={() => void companion().terminal.kill({ id: run.id })}>
             Stop
           </button>
         )}
-      </form>
+      </div>
       {error && <ErrorNotice error={error} onDismiss={() => setError(null)} />}
       <p className="terminal-status" role="status" aria-live="polite">
-        {describeRun(run)}
+        {describeRun(run, shell)}
       </p>
       <TerminalView fontSize={fontSize} onReady={attach} />
       {run.state !== 'idle' && (
@@ -91,14 +52,14 @@ export function TerminalPage({ page, fontSize }: { page: PageEntry; fontSize: nu
   );
 }
 
-function describeRun(run: TerminalRun): string {
+function describeRun(run: TerminalRun, shell: string | null): string {
   switch (run.state) {
     case 'idle':
-      return 'Nothing running.';
+      return 'No shell open.';
     case 'starting':
       return 'Starting…';
     case 'running':
-      return 'Running.';
+      return `Running ${shell ?? 'your shell'}: type into the terminal below.`;
     case 'exited':
       if (run.exitCode !== null) return `Exited with code ${run.exitCode}.`;
       return `Stopped by signal ${run.signal ?? 'unknown'}.`;

@@ -22,7 +22,10 @@ export function registerFlashCommand(program: Command, session: CliSession): voi
     .argument('<device...>', 'the card(s), e.g. /dev/sdb or /dev/mmcblk0 (see `companion drives`); up to 8')
     .option('--yes', 'confirm a drive that needs confirmation (large or non-removable)')
     .option('--no-verify', 'skip reading the card back (not recommended)')
-    .option('--allow-non-removable', 'allow internal and loop drives (system disks stay refused)')
+    .option(
+      '--allow-non-removable',
+      'allow internal and loop drives; an internal disk then asks for its own "erase an internal disk" authorization (system disks stay refused)',
+    )
     .option(
       '--json',
       'print {"device","image","bytesWritten","sourceSha256","verified","devices",…} when done',

@@ -55,7 +55,7 @@ export function registerProvisionImageCommand(program: Command, session: CliSess
     .option('--no-wifi', 'write no Wi-Fi settings (a Pi on Ethernet)')
     .option('--user-known-hosts', 'also pin the host key in ~/.ssh/known_hosts')
     .option('--force', 'replace an existing output file')
-    .option('--json', 'print {"image","sha256","hostKeyFingerprint","ageRecipient","files"} when done')
+    .option('--json', 'print {"image","sizeBytes","hostKeyFingerprint","ageRecipient","files"} when done')
     .action(async (host: string, dest: string, options: ProvisionOptions, command: Command) => {
       const json = wantsJson(command);
       const name = HostName.safeParse(host);
@@ -106,7 +106,7 @@ export function registerProvisionImageCommand(program: Command, session: CliSess
 export function jsonResult(record: ProvisionRecord, files: FileInfo[]) {
   return {
     image: record.image,
-    sha256: record.sha256,
+    sizeBytes: record.sizeBytes,
     hostKeyFingerprint: record.hostKeyFingerprint,
     ageRecipient: record.ageRecipient,
     files: files.map(({ path, mode, uid, gid, sha256 }) => ({ path, mode, uid, gid, sha256 })),
@@ -119,7 +119,6 @@ function humanResult(record: ProvisionRecord, knownHosts: string): string {
   );
   return [
     `Image:            ${record.image} (mode 0600: it holds secrets)`,
-    `SHA-256:          ${record.sha256}`,
     `Host key:         ${record.hostKeyFingerprint} (pinned in ${knownHosts})`,
     `Age recipient:    ${record.ageRecipient}   ← add to .sops.yaml, then run sops updatekeys`,
     'Verified files:',

@@ -37,6 +37,14 @@ describe('recordMatchesImage / findProvisionFor', () => {
     expect(recordMatchesImage(record, { imagePath: '/other.img', sourceSha256: '00' })).toBe(false);
   });
 
+  it('matches a record without a whole-image digest by its path only', () => {
+    const { sha256: _, ...unhashed } = record;
+    expect(recordMatchesImage(unhashed, { imagePath: '/data/pi.img', sourceSha256: '00' })).toBe(true);
+    expect(recordMatchesImage(unhashed, { imagePath: '/copy.img', sourceSha256: 'ff'.repeat(32) })).toBe(
+      false,
+    );
+  });
+
   it('finds the host whose last provisioning made the image', () => {
     const hosts = [
       { name: 'fresh', lastProvision: null },

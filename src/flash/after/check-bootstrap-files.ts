@@ -7,13 +7,16 @@ import { dropDeviceCache } from '../write/verify-device.js';
 import { findRootPartitionOnCard } from './card-root-partition.js';
 import { readFilesOnCard } from './read-card-files.js';
 
-/** Whether `record` describes the image just flashed: the same file, or the same bytes under another name. */
+/**
+ * Whether `record` describes the image just flashed: the same file, or the same bytes under another name (only
+ * records from versions that hashed the whole image have a digest; findProvisionOnCard covers the others).
+ */
 export function recordMatchesImage(
   record: Pick<ProvisionRecord, 'image' | 'sha256'>,
   flashed: { imagePath: string; sourceSha256: string },
 ): boolean {
   return (
-    record.image === flashed.imagePath || record.sha256.toLowerCase() === flashed.sourceSha256.toLowerCase()
+    record.image === flashed.imagePath || record.sha256?.toLowerCase() === flashed.sourceSha256.toLowerCase()
   );
 }
 

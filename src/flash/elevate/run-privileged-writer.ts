@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, realpath, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sniffImageFormat } from '../../image/image-format.js';
@@ -19,14 +19,19 @@ export interface RunPrivilegedWriterOptions extends SuperviseOptions {
   /** Several such disks (1–8), written from one read of the source; used instead of `device`. */
   devices?: readonly string[];
   verify?: boolean;
-  /** The user confirmed a non-removable disk (see the protocol's field of the same name). */
-  allowNonRemovable?: boolean;
+  /**
+   * The built-in disks among the devices, as the user confirmed them by model and size ('WDC WD20EZAZ (2 TB),
+   * /dev/sdb'). Non-empty starts the writer through its internal-disk launcher, whose own authorization says an
+   * internal disk will be erased; the writer refuses built-in disks from the other launcher whatever is asked.
+   */
+  internalDisks?: readonly string[];
 }
 
 const HELPER_FILE = 'companion-flash-writer.cjs';
 
-/** The fixed launcher path: the one polkit's policy names (resources/polkit). */
-export const writerLauncherPath = (): string => path.join(resourcesDir(), 'bin', 'companion-flash-writer');
+/** The fixed launcher paths: the ones polkit's policy names (resources/polkit), one action each. */
+export const writerLauncherPath = (internal = false): string =>
+  path.join(resourcesDir(), 'bin', internal ? 'companion-flash-writer-internal' : 'companion-flash-writer');
 
 /** The bundled writer: its packaged copy, next to a bundled face (dist/main → dist/helper), or the dev build. */
 export function writerHelperScript(): string {
@@ -45,25 +50,16 @@ export function writerHelperScript(): string {
 export async function runPrivilegedWriter(
   options: RunPrivilegedWriterOptions,
 ): Promise<WriteImageToDeviceResult> {
-  const devices = [...(options.devices ?? (options.device === undefined ? [] : [options.device]))];
-  const request: WriterRequest = {
-    v: WRITER_PROTOCOL_VERSION,
-    source: path.resolve(options.source),
-    // One card keeps the original request form.
-    ...(devices.length === 1 ? { device: devices[0] } : { devices }),
-    verify: options.verify ?? true,
-    ...(options.allowNonRemovable ? { allowNonRemovable: true } : {}),
-    // Measured here, as the user: the writer would otherwise run zstd/xz -l as root on the user's file.
-    expectedSize: await decompressedImageSize(
-      path.resolve(options.source),
-      await sniffImageFormat(options.source),
-    ),
-  };
-  const launcher = writerLauncherPath();
+  const request = await buildWriterRequest(options);
+  const internalDisks = options.internalDisks ?? [];
+  const launcher = writerLauncherPath(internalDisks.length > 0);
   const platform = process.platform;
   const isRoot = process.getuid?.() === 0;
+  // The real path: the writer refuses a pipe folder reached through a link (macOS's /var is one).
   const pipeDir =
-    platform === 'darwin' && !isRoot ? await mkdtemp(path.join(tmpdir(), 'companion-writer-')) : null;
+    platform === 'darwin' && !isRoot
+      ? await realpath(await mkdtemp(path.join(tmpdir(), 'companion-writer-')))
+      : null;
   try {
     const plan = planWriterLaunch({
       platform,
@@ -72,6 +68,8 @@ export async function runPrivilegedWriter(
       execPath: process.execPath,
       helperScript: writerHelperScript(),
       launcher,
+      internalDisks,
+      request,
       pkexec: PKEXEC_CANDIDATES.find((p) => existsSync(p)) ?? null,
       pipeDir,
     });
@@ -87,4 +85,21 @@ export async function runPrivilegedWriter(
   } finally {
     if (pipeDir) await rm(pipeDir, { recursive: true, force: true });
   }
+}
+
+/** The one request line the writer gets: what to write where, nothing about whether it may (the writer decides). */
+export async function buildWriterRequest(options: RunPrivilegedWriterOptions): Promise<WriterRequest> {
+  const devices = [...(options.devices ?? (options.device === undefined ? [] : [options.device]))];
+  return {
+    v: WRITER_PROTOCOL_VERSION,
+    source: path.resolve(options.source),
+    // One card keeps the original request form.
+    ...(devices.length === 1 ? { device: devices[0] } : { devices }),
+    verify: options.verify ?? true,
+    // Measured here, as the user: the writer would otherwise run zstd/xz -l as root on the user's file.
+    expectedSize: await decompressedImageSize(
+      path.resolve(options.source),
+      await sniffImageFormat(options.source),
+    ),
+  };
 }

@@ -54,7 +54,10 @@ export function superviseWriter(
 ): Promise<WriteImageToDeviceResult> {
   const { signal, onProgress, log = () => {}, cancelGraceMs = CANCEL_GRACE_MS } = options;
   return new Promise((resolve, reject) => {
-    const child = spawn(plan.file, plan.args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(plan.file, plan.args, {
+      stdio: ['pipe', 'pipe', 'pipe'],
+      ...(plan.env ? { env: { ...process.env, ...plan.env } } : {}),
+    });
     const { toWriter, fromWriter } = protocolStreams(plan, child);
     let outcome: WriterExit['outcome'] = null;
     let stderr = '';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Drive } from '../drives/drive.js';
-import { assertDeviceAllowed } from './writer-guards.js';
+import { assertDeviceAllowed, findInvokingUser, writerScopeOf } from './writer-guards.js';
 
 function disk(device: string, mountpoints: string[], bus: Drive['bus'] = 'sata'): Drive {
   return {
@@ -23,18 +23,44 @@ describe('the writer re-checks the device as root', () => {
   const data = disk('/dev/sdb', []);
   const system = disk('/dev/nvme0n1', ['/', '/boot/efi'], 'nvme');
 
-  it('refuses a built-in disk unless the user confirmed it in the app', async () => {
+  it('refuses a built-in disk unless the writer was started through the internal-disk authorization', async () => {
     await expect(assertDeviceAllowed('/dev/sdb', '/home/u/pi.img', [data, system])).rejects.toMatchObject({
       code: 'internal-disk',
     });
-    await expect(assertDeviceAllowed('/dev/sdb', '/home/u/pi.img', [data, system], true)).resolves.toBe(data);
+    await expect(assertDeviceAllowed('/dev/sdb', '/home/u/pi.img', [data, system], 'internal')).resolves.toBe(
+      data,
+    );
   });
 
   it('refuses a system disk whatever the request says', async () => {
     await expect(
-      assertDeviceAllowed('/dev/nvme0n1', '/home/u/pi.img', [data, system], true),
+      assertDeviceAllowed('/dev/nvme0n1', '/home/u/pi.img', [data, system], 'internal'),
     ).rejects.toMatchObject({
       code: 'system-disk',
     });
   });
+});
+
+describe('whom and under which authorization the writer works', () => {
+  it('takes the scope only from the launcher-set variable, and nothing else as internal', () => {
+    expect(writerScopeOf({ COMPANION_WRITER_SCOPE: 'internal' })).toBe('internal');
+    expect(writerScopeOf({ COMPANION_WRITER_SCOPE: 'INTERNAL' })).toBe('removable');
+    expect(writerScopeOf({})).toBe('removable');
+  });
+
+  it.skipIf(process.getuid?.() !== 0)(
+    'looks the user up without running a program, and refuses an unknown one',
+    () => {
+      // No PATH at all, as on NixOS under pkexec's fixed one: nothing may be looked up through it.
+      const env = { PKEXEC_UID: '65534', PATH: '/nonexistent' };
+      expect(findInvokingUser(env, null)).toEqual({ uid: 65534, gid: 65534 });
+      expect(findInvokingUser({}, 65534)).toEqual({ uid: 65534, gid: 65534 });
+      expect(findInvokingUser({}, null)).toBeNull();
+      expect(() => findInvokingUser({ PKEXEC_UID: '4242424' }, null)).toThrow(/no account/);
+      expect(() => findInvokingUser({ PKEXEC_UID: '1; rm' }, null)).toThrow(/not a user id/);
+      // Pipes owned by root never come from the unprivileged app: no user could be established.
+      expect(() => findInvokingUser({}, 0)).toThrow(/belong to root/);
+      expect(process.geteuid?.()).toBe(0);
+    },
+  );
 });

@@ -1,6 +1,5 @@
-import { execFile } from 'node:child_process';
 import { readFile, stat } from 'node:fs/promises';
-import { promisify } from 'node:util';
+import { userInfo } from 'node:os';
 import { assessDrive } from '../drives/drive-safety.js';
 import type { Drive } from '../drives/drive.js';
 import { listDrives } from '../drives/list-drives.js';
@@ -14,29 +13,66 @@ export interface InvokingUser {
 }
 
 /**
- * The unprivileged user behind this root process: pkexec sets PKEXEC_UID, sudo SUDO_UID; under macOS's
- * `do shell script` neither exists, so the owner of the pipe the app created (`ownerOf`) says it. Null means root
- * ran the helper directly (tests, CI) and root's own permissions apply.
+ * Which authorization started the writer: only the internal-disk launcher (its own polkit action, whose prompt says an
+ * internal disk will be erased) sets 'internal', inside its clean environment; a caller cannot reach it otherwise.
  */
-export async function findInvokingUser(
-  env: NodeJS.ProcessEnv,
-  ownerOf: string | null,
-): Promise<InvokingUser | null> {
+export type WriterScope = 'removable' | 'internal';
+
+export const writerScopeOf = (env: NodeJS.ProcessEnv): WriterScope =>
+  env.COMPANION_WRITER_SCOPE === 'internal' ? 'internal' : 'removable';
+
+const unknownUser = (why: string) =>
+  new FlashError(
+    'flash-user-unknown',
+    `The flash writer could not tell which user asked for the write (${why}), so it wrote nothing.`,
+    'Start the flash from the app or `companion flash` as your own user (the writer needs to know whose files it reads).',
+  );
+
+/**
+ * The unprivileged user behind this root process: pkexec sets PKEXEC_UID and sudo SUDO_UID (the launcher passes
+ * only those on); under macOS's `do shell script` neither exists and the owner of the pipes the app made says it
+ * (`pipeOwner`, from fstat of the opened pipes). Null means root itself asked (root ran it directly, or through sudo)
+ * and root's own permissions apply. A uid without an account is refused rather than guessed.
+ */
+export function findInvokingUser(env: NodeJS.ProcessEnv, pipeOwner: number | null): InvokingUser | null {
+  if (pipeOwner !== null) {
+    if (pipeOwner === 0) throw unknownUser('the pipes belong to root');
+    return lookUpUser(pipeOwner);
+  }
   const declared = env.PKEXEC_UID ?? env.SUDO_UID;
-  let uid: number | null = null;
-  if (declared !== undefined && /^\d+$/.test(declared)) uid = Number(declared);
-  else if (ownerOf) uid = (await stat(ownerOf)).uid;
-  if (uid === null || uid === 0) return null;
-  const { stdout } = await promisify(execFile)('id', ['-g', '--', String(uid)]);
-  return { uid, gid: Number(stdout.trim()) };
+  if (declared === undefined) return null;
+  if (!/^\d{1,10}$/.test(declared)) throw unknownUser(`"${declared.slice(0, 32)}" is not a user id`);
+  const uid = Number(declared);
+  return uid === 0 ? null : lookUpUser(uid);
+}
+
+/**
+ * The account's primary group from the user database (NSS: files, LDAP, systemd-homed alike), read in-process:
+ * os.userInfo() looks up the *effective* uid, so it is asked with the effective uid switched for the call. No program
+ * is run for it, so no PATH (NixOS has no /usr/bin/id) and nothing the user could have put in one.
+ */
+export function lookUpUser(uid: number): InvokingUser {
+  const self = process.geteuid?.();
+  if (self === uid) return { uid, gid: userInfo().gid };
+  if (self !== 0 || !process.seteuid) throw unknownUser(`only root can look up user ${uid}`);
+  let gid: number;
+  process.seteuid(uid);
+  try {
+    gid = userInfo().gid;
+  } catch {
+    throw unknownUser(`user id ${uid} has no account on this computer`);
+  } finally {
+    process.seteuid(0);
+  }
+  return { uid, gid };
 }
 
 /**
  * The writer's own look at the device, because a root process must not take the app's word for it. The drive must
  * be a whole disk the system lists now, and pass the same policy the picker uses (no system disk, not the disk
  * holding the image, not read-only, has media) — with one stricter rule: "show all drives" is honoured for built-in
- * disks only when the request says the user confirmed the disk (the admin prompt authorizes that), since the choice
- * lives in the unprivileged app. Loop
+ * disks only when the writer was started through the internal-disk authorization (`scope`), never on the request's
+ * word, since the request comes from the unprivileged app. Loop
  * devices are the exception: they are files posing as disks, never anyone's hardware, and the loop's own mounts
  * still decide whether it is in use.
  */
@@ -44,7 +80,7 @@ export async function assertDeviceAllowed(
   device: string,
   sourceRealPath: string,
   drives: readonly Drive[] | null = null,
-  allowNonRemovable = false,
+  scope: WriterScope = 'removable',
 ): Promise<Drive> {
   const list = drives ?? (await listDrives());
   const drive = list.find((d) => d.device === device || d.rawDevice === device);
@@ -60,7 +96,7 @@ export async function assertDeviceAllowed(
     imageSizeBytes: null,
     sourcePath: sourceRealPath,
     sourceDevice: await findSourceDevice(sourceRealPath),
-    showAllDrives: drive.bus === 'loop' || allowNonRemovable,
+    showAllDrives: drive.bus === 'loop' || scope === 'internal',
   });
   if (verdict.writable) return drive;
   const reason =
@@ -70,7 +106,9 @@ export async function assertDeviceAllowed(
   throw new FlashError(
     reason?.code ?? 'flash-device-refused',
     `Refused to write ${device}: ${reason?.message ?? 'the safety policy does not allow it.'} Nothing was written.`,
-    'Insert an SD card (or USB reader) and pick it; built-in and system disks are never written.',
+    reason?.code === 'internal-disk'
+      ? 'A built-in disk is only written after the separate "erase an internal disk" authorization: turn on "show all drives" in the app and confirm the disk there.'
+      : 'Insert an SD card (or USB reader) and pick it; system disks are never written.',
   );
 }
 

@@ -20,6 +20,7 @@ const base: WriterLaunchContext = {
   launcher,
   pkexec: '/usr/bin/pkexec',
   pipeDir: null,
+  internalDisks: [],
 };
 const request = { v: 1, source: "/home/me/it's.img", device: '/dev/sdb', verify: true } as const;
 
@@ -69,10 +70,23 @@ describe('planWriterLaunch', () => {
     expect(planWriterLaunch({ ...base, isRoot: true }).file).toBe(launcher);
   });
 
-  it('says what to run instead when pkexec is missing', () => {
-    const error = thrown(() => planWriterLaunch({ ...base, pkexec: null }));
+  it('says what to run instead when pkexec is missing: the whole command, request included', () => {
+    const error = thrown(() => planWriterLaunch({ ...base, pkexec: null, request }));
     expect(error.code).toBe('flash-elevation-unavailable');
-    expect(error.hint).toContain(`sudo '${launcher}'`);
+    expect(error.hint).toContain(sudoCommand(launcher, request));
+  });
+
+  it('names the internal-disk scope only for a root caller, and the disk in the macOS prompt', () => {
+    const disks = ['WDC WD20EZAZ (2 TB), /dev/sdb'];
+    const direct = { ...base, isRoot: true, inElectron: false, execPath: '/usr/bin/node' };
+    expect(planWriterLaunch({ ...direct, internalDisks: disks }).env).toEqual({
+      COMPANION_WRITER_SCOPE: 'internal',
+    });
+    expect(planWriterLaunch(direct).env).toBeUndefined();
+    // Through pkexec the launcher alone decides: the app's environment never reaches the writer.
+    expect(planWriterLaunch({ ...base, internalDisks: disks }).env).toBeUndefined();
+    const mac = planWriterLaunch({ ...base, platform: 'darwin', pipeDir: '/tmp/p', internalDisks: disks });
+    expect(mac.args[1]).toContain('ERASE the INTERNAL disk WDC WD20EZAZ (2 TB), /dev/sdb');
   });
 
   it('builds the macOS osascript argv with both quotings applied to a fixed path', () => {
@@ -96,7 +110,7 @@ describe('planWriterLaunch', () => {
     expect(shellQuote("it's")).toBe(`'it'\\''s'`);
     expect(appleScriptString('a\\b"c')).toBe('"a\\\\b\\"c"');
     expect(sudoCommand(launcher, request)).toBe(
-      `echo '{"v":1,"source":"/home/me/it'\\''s.img","device":"/dev/sdb","verify":true}' | sudo '${launcher}'`,
+      `printf '%s\\n' '{"v":1,"source":"/home/me/it'\\''s.img","device":"/dev/sdb","verify":true,"detached":true}' | sudo '${launcher}'`,
     );
   });
 });

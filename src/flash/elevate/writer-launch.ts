@@ -9,6 +9,8 @@ export interface WriterLaunch {
   via: 'direct' | 'pkexec' | 'osascript';
   /** macOS: the app-made pipes the protocol runs over instead of stdin/stdout. */
   pipes: { in: string; out: string } | null;
+  /** Added to the environment of a writer started directly by root (root's word needs no launcher). */
+  env?: Record<string, string>;
 }
 
 export interface WriterLaunchContext {
@@ -19,8 +21,15 @@ export interface WriterLaunchContext {
   execPath: string;
   /** The bundled writer, dist/helper/companion-flash-writer.cjs (or its packaged copy). */
   helperScript: string;
-  /** resources/bin/companion-flash-writer: the fixed path polkit's policy names. */
+  /**
+   * resources/bin/companion-flash-writer, or companion-flash-writer-internal when a built-in disk is written: the
+   * fixed paths polkit's policy names, one action each.
+   */
   launcher: string;
+  /** The built-in disks of this write as the user confirmed them ('WDC WD20EZAZ (2 TB), /dev/sdb'); [] for cards. */
+  internalDisks: readonly string[];
+  /** For the terminal command offered when the app cannot ask for the password itself. */
+  request?: WriterRequest;
   /** Where pkexec is, or null when it is not installed. */
   pkexec: string | null;
   /** macOS: a private (0700) folder holding the `in` and `out` pipes. */
@@ -40,22 +49,33 @@ export function planWriterLaunch(ctx: WriterLaunchContext): WriterLaunch {
     );
   }
   if (ctx.isRoot) {
-    // Already root (CI, tests, `sudo companion`): nothing to elevate. Electron's binary is no Node, so it takes the launcher.
-    return ctx.inElectron
-      ? { file: ctx.launcher, args: [], via: 'direct', pipes: null }
-      : { file: ctx.execPath, args: [ctx.helperScript], via: 'direct', pipes: null };
+    // Already root (CI, tests, `sudo companion`): nothing to elevate, and root may name the scope itself. Electron's
+    // binary is no Node in the app's own process, so it takes the launcher (which picks the scope by its own name).
+    if (ctx.inElectron) return { file: ctx.launcher, args: [], via: 'direct', pipes: null };
+    const env = ctx.internalDisks.length > 0 ? { COMPANION_WRITER_SCOPE: 'internal' } : undefined;
+    return {
+      file: ctx.execPath,
+      args: [ctx.helperScript],
+      via: 'direct',
+      pipes: null,
+      ...(env ? { env } : {}),
+    };
   }
   if (ctx.platform === 'linux') {
-    if (!ctx.pkexec) throw elevationUnavailable(ctx.launcher, 'pkexec (polkit) is not installed');
+    if (!ctx.pkexec)
+      throw elevationUnavailable(ctx.launcher, 'pkexec (polkit) is not installed', ctx.request);
     // --disable-internal-agent: without a desktop agent, fail (127) rather than prompt on the app's terminal.
     return { file: ctx.pkexec, args: ['--disable-internal-agent', ctx.launcher], via: 'pkexec', pipes: null };
   }
   if (!ctx.pipeDir) throw new Error('planWriterLaunch: macOS needs a pipe folder');
   const pipes = { in: `${ctx.pipeDir}/in`, out: `${ctx.pipeDir}/out` };
   const command = [ctx.launcher, '--in', pipes.in, '--out', pipes.out].map(shellQuote).join(' ');
+  const prompt =
+    ctx.internalDisks.length > 0
+      ? `Pi & Backup Companion needs your password to ERASE the INTERNAL disk ${ctx.internalDisks.join(' and ')}: everything on it will be lost.`
+      : 'Pi & Backup Companion needs your password to write an image to an SD card.';
   const script =
-    `do shell script ${appleScriptString(command)} with prompt ` +
-    `${appleScriptString('Pi & Backup Companion needs your password to write an image to an SD card.')} ` +
+    `do shell script ${appleScriptString(command)} with prompt ${appleScriptString(prompt)} ` +
     'with administrator privileges';
   return { file: OSASCRIPT, args: ['-e', script], via: 'osascript', pipes };
 }
@@ -70,9 +90,13 @@ export function appleScriptString(value: string): string {
   return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 }
 
-/** The exact command that does the same write from a terminal, for when the app cannot ask for the password. */
+/**
+ * The exact command that does the same write from a terminal, for when the app cannot ask for the password. Its stdin
+ * ends after the request, which `detached` tells the writer is no cancel; Ctrl-C stops it.
+ */
 export function sudoCommand(launcher: string, request: WriterRequest): string {
-  return `echo ${shellQuote(JSON.stringify(request))} | sudo ${shellQuote(launcher)}`;
+  // printf, not echo: dash's echo would turn the JSON's \\ into \.
+  return `printf '%s\\n' ${shellQuote(JSON.stringify({ ...request, detached: true }))} | sudo ${shellQuote(launcher)}`;
 }
 
 export function elevationUnavailable(launcher: string, why: string, request?: WriterRequest): FlashError {

@@ -39,10 +39,11 @@ export const writerRequestSchema = z
       .optional(),
     verify: z.boolean(),
     /**
-     * The user turned on "show all drives" and confirmed this non-removable disk by model and size. The admin password
-     * prompt that starts the writer is the authorization; system disks stay refused regardless.
+     * The request comes from a terminal command (`echo … | sudo …`), whose stdin ends right after this line: EOF is
+     * then no cancel (Ctrl-C is). It can only make the writer go on without a listener, never write anything else.
+     * Whether an internal disk may be written is not the request's to say: see WriterScope.
      */
-    allowNonRemovable: z.boolean().optional(),
+    detached: z.literal(true).optional(),
     /**
      * The decompressed size as the app measured it (zstd -l / xz -l, run as the user), null when the file does not
      * say; the writer does not run those tools as root. It only refuses a too-small card early: the end of the card

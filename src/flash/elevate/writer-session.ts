@@ -8,7 +8,8 @@ import { type DeviceIdentity, identityOf } from '../write/device-identity.js';
 import { writeImageToDevice } from '../write/write-image-to-device.js';
 import { readLines } from './line-stream.js';
 import { openSourceAsUser } from './checked-source.js';
-import { assertDeviceAllowed, findInvokingUser } from './writer-guards.js';
+import { assertDiskNotInUse } from './disk-in-use.js';
+import { assertDeviceAllowed, findInvokingUser, writerScopeOf } from './writer-guards.js';
 import {
   decodeControl,
   decodeRequest,
@@ -19,12 +20,20 @@ import {
   WriterProtocolError,
 } from './writer-protocol.js';
 
+/**
+ * Whom decompressors run as when root itself asked (no invoking user): nobody. They need no file access (they read
+ * the checked descriptor as stdin and write an inherited pipe), so a flaw in zstd/xz never runs as root.
+ */
+const UNPRIVILEGED = process.platform === 'darwin' ? { uid: -2, gid: -2 } : { uid: 65534, gid: 65534 };
+
 export interface WriterSessionIo {
   input: Readable;
   output: Writable;
   env: NodeJS.ProcessEnv;
-  /** macOS: the app-made pipe the request came through, whose owner is the invoking user. */
-  inputPath: string | null;
+  /** macOS: the owner of the app-made pipes (fstat of the opened pipes), who is the invoking user. */
+  pipeOwner: number | null;
+  /** A signal to this process (Ctrl-C in the terminal that ran the sudo command): stop like a cancel. */
+  signal?: AbortSignal;
 }
 
 /** How long the app has to send its request before the writer gives up (a stuck or foreign caller). */
@@ -38,6 +47,7 @@ export async function runWriterSession(io: WriterSessionIo): Promise<number> {
   const emit = (event: WriterEvent) =>
     new Promise<void>((resolve) => io.output.write(encodeLine(event), () => resolve()));
   const abort = new AbortController();
+  io.signal?.addEventListener('abort', () => abort.abort(), { once: true });
   let request: WriterRequest | null = null;
   const gotRequest = new Promise<WriterRequest>((resolve, reject) => {
     const timer = setTimeout(() => fail(new WriterProtocolError('no request arrived')), REQUEST_TIMEOUT_MS);
@@ -67,25 +77,29 @@ export async function runWriterSession(io: WriterSessionIo): Promise<number> {
         abort.abort();
       },
       onError: fail,
-      // EOF: the app quit or was killed; nobody is left to want the card, so stop.
-      onEnd: () => (request === null ? fail(new CancelledError('No request arrived.')) : abort.abort()),
+      // EOF: the app quit or was killed; nobody is left to want the card, so stop. A terminal command's stdin ends
+      // right after its request (`detached`): there Ctrl-C is the way to stop.
+      onEnd: () => {
+        if (request === null) fail(new CancelledError('No request arrived.'));
+        else if (!request.detached) abort.abort();
+      },
     });
   });
   try {
     const accepted = await gotRequest;
     const devices = requestDevices(accepted);
-    const { source, verify, allowNonRemovable } = accepted;
-    const { checked, approved, user } = await checkRequest(source, devices, io, allowNonRemovable ?? false);
+    const { source, verify } = accepted;
+    const { checked, approved, user, scope } = await checkRequest(source, devices, io);
     try {
       await emit({
-        log: `Writing ${checked.realPath} to ${devices.join(', ')} as root (checked by the writer itself; source ${checked.pinned})`,
+        log: `Writing ${checked.realPath} to ${devices.join(', ')} as root (checked by the writer itself; source ${checked.pinned}; authorized for ${scope === 'internal' ? 'internal disks' : 'removable cards only'})`,
       });
       const result = await writeImageToDevice({
         source: checked.path,
         sourceFd: checked.fd,
         // Never measured here: that would run zstd/xz -l as root. A caller that sent none gets no early size check.
         expectedSize: accepted.expectedSize ?? null,
-        ...(user ? { decompressAs: user } : {}),
+        decompressAs: user ?? UNPRIVILEGED,
         devices,
         approvedDevices: approved,
         verify,
@@ -108,22 +122,20 @@ export async function runWriterSession(io: WriterSessionIo): Promise<number> {
  * Every device is checked before the first byte goes anywhere: one refused device refuses the whole request. Each
  * device's stat is taken before the policy looks at it; the write later refuses a descriptor that leads elsewhere.
  */
-async function checkRequest(
-  source: string,
-  devices: readonly string[],
-  io: WriterSessionIo,
-  allowNonRemovable: boolean,
-) {
+async function checkRequest(source: string, devices: readonly string[], io: WriterSessionIo) {
   assertDistinctDisks(devices);
   const approved = new Map<string, DeviceIdentity>();
   for (const device of devices) approved.set(device, await assertDiskDevice(device));
-  const user = await findInvokingUser(io.env, io.inputPath);
+  const user = findInvokingUser(io.env, io.pipeOwner);
+  const scope = writerScopeOf(io.env);
   const checked = await openSourceAsUser(source, user);
   try {
     const drives = await listDrives();
-    for (const device of devices)
-      await assertDeviceAllowed(device, checked.realPath, drives, allowNonRemovable);
-    return { checked, approved, user };
+    for (const device of devices) {
+      await assertDeviceAllowed(device, checked.realPath, drives, scope);
+      await assertDiskNotInUse(device);
+    }
+    return { checked, approved, user, scope };
   } catch (error) {
     await checked.close();
     throw error;

@@ -1,5 +1,5 @@
-import { createSearchContext, locateProgram } from '../../tools/find-tool.js';
 import { runTool, type ToolResult } from '../../tools/run-tool.js';
+import { locateKnownProgram } from '../../tools/system-programs.js';
 
 /** One way to do a step: a program looked up by name at run time, with its argv. */
 export interface CommandAttempt {
@@ -29,7 +29,8 @@ export async function runFirstWorking(
 ): Promise<AttemptsOutcome> {
   const failures: string[] = [];
   for (const attempt of attempts) {
-    const file = await locateProgram(attempt.program, createSearchContext());
+    // The known search: NixOS's setuid umount wrapper before PATH's plain copy, sbin and profiles after it.
+    const file = await locateKnownProgram(attempt.program);
     if (!file) {
       failures.push(`${attempt.program} is not installed`);
       continue;

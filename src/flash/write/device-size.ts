@@ -1,8 +1,8 @@
 import { stat } from 'node:fs/promises';
 import plist from 'plist';
-import { createSearchContext, locateProgram } from '../../tools/find-tool.js';
+import { findTool } from '../../tools/find-tool.js';
 import { runToolOrThrow } from '../../tools/run-tool.js';
-import { FlashError } from '../flash-errors.js';
+import { findSystemProgram } from '../../tools/system-programs.js';
 
 /** TotalSize from `diskutil info -plist`; null when missing. */
 export function parseDiskutilTotalSize(xml: string): number | null {
@@ -11,18 +11,8 @@ export function parseDiskutilTotalSize(xml: string): number | null {
   return typeof size === 'number' && Number.isFinite(size) ? size : null;
 }
 
-/** Absolute path of a system program outside the tool catalog (blockdev ships with util-linux, like lsblk). */
-export async function systemProgram(program: string): Promise<string> {
-  const found = await locateProgram(program, createSearchContext());
-  if (!found) {
-    throw new FlashError(
-      'flash-tool-missing',
-      `${program} was not found.`,
-      'Install util-linux (it provides blockdev), then try again.',
-    );
-  }
-  return found;
-}
+/** Absolute path of a base-system program (blockdev, mount…), found by the tools layer's search. */
+export const systemProgram = findSystemProgram;
 
 /**
  * Size of a block device in bytes. fstat reports 0 for block devices, so ask the OS tools: `blockdev --getsize64`
@@ -32,12 +22,12 @@ export async function deviceSize(device: string): Promise<number> {
   const info = await stat(device);
   if (info.isFile()) return info.size;
   if (process.platform === 'darwin') {
-    const { stdout } = await runToolOrThrow(await systemProgram('diskutil'), ['info', '-plist', device]);
+    const { stdout } = await runToolOrThrow(await findTool('diskutil'), ['info', '-plist', device]);
     const size = parseDiskutilTotalSize(stdout);
     if (size === null) throw new Error(`diskutil info gave no size for ${device}`);
     return size;
   }
-  const { stdout } = await runToolOrThrow(await systemProgram('blockdev'), ['--getsize64', device]);
+  const { stdout } = await runToolOrThrow(await findSystemProgram('blockdev'), ['--getsize64', device]);
   const size = Number(stdout.trim());
   if (!Number.isSafeInteger(size)) throw new Error(`blockdev --getsize64 ${device} printed ${stdout.trim()}`);
   return size;

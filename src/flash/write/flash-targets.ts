@@ -1,7 +1,10 @@
+import { stat } from 'node:fs/promises';
+import { repeatedDisk } from '../drives/same-disk.js';
 import { alignedBlocks } from './aligned-buffers.js';
-import type { DeviceIdentity } from './device-identity.js';
+import { assertSameDevice, type DeviceIdentity, identityOf, sameDevice } from './device-identity.js';
+import { deviceSize } from './device-size.js';
 import { DeviceWriter } from './device-writer.js';
-import { deviceIoError } from './flash-write-errors.js';
+import { deviceIoError, deviceTooSmall } from './flash-write-errors.js';
 import { HELD_BACK_BYTES } from './held-back-head.js';
 
 /** One device being written: its own descriptor, progress and (once it failed) the mapped error. */
@@ -18,6 +21,29 @@ export interface Target {
 export interface CheckedDevice {
   capacity: number;
   identity: DeviceIdentity;
+}
+
+/**
+ * Sizes and identities before anything is written. Refuses a path that no longer leads where it did when it was
+ * approved, and two paths leading to one disk (a /dev/disk/by-id link beside its /dev/sdX).
+ */
+export async function checkDevices(
+  devices: readonly string[],
+  total: number | null,
+  approved: ReadonlyMap<string, DeviceIdentity> | undefined,
+): Promise<Map<string, CheckedDevice>> {
+  const checked = new Map<string, CheckedDevice>();
+  for (const device of devices) {
+    const now = identityOf(await stat(device));
+    const identity = approved?.get(device) ?? now;
+    assertSameDevice(device, identity, now, false);
+    const twin = [...checked].find(([, other]) => sameDevice(other.identity, identity));
+    if (twin) throw repeatedDisk(twin[0], device);
+    const capacity = await deviceSize(device);
+    if (total !== null && total > capacity) throw deviceTooSmall(device, total, capacity);
+    checked.set(device, { capacity, identity });
+  }
+  return checked;
 }
 
 export const live = (targets: readonly Target[]): Target[] => targets.filter((t) => t.failure === null);
@@ -49,17 +75,28 @@ export async function closeTargets(targets: readonly Target[]): Promise<void> {
 }
 
 /**
+ * Where the tail blank starts and how long it is: the last MiB, from a 4 KiB boundary so most of it can go through
+ * O_DIRECT, through the very last byte. A backup GPT sits in the last 33 sectors, which on a card whose size is not a
+ * multiple of 4 KiB lie past the last whole 4 KiB block. Null when the head blank already covers the device.
+ */
+export function tailBlank(capacity: number): { at: number; length: number } | null {
+  const at = Math.max(HELD_BACK_BYTES, Math.floor((capacity - HELD_BACK_BYTES) / 4096) * 4096);
+  return at < capacity ? { at, length: capacity - at } : null;
+}
+
+/**
  * A reused card still carries its old partition table (and a GPT's backup copy at the end) until our first MiB lands
  * last; an interrupted write would leave that old table pointing into half-written data, so the card could still
  * look bootable. Blank both ends, flushed, before the image starts.
  */
 export async function eraseOldTables(targets: readonly Target[]): Promise<void> {
-  const zeros = (alignedBlocks(1, false).blocks[0] as Buffer).subarray(0, HELD_BACK_BYTES).fill(0);
+  // One aligned block: the tail blank can be up to 4 KiB longer than the MiB held back at the head.
+  const zeros = (alignedBlocks(1, false).blocks[0] as Buffer).fill(0);
   for (const target of targets) {
     try {
-      await target.writer.write(zeros, 0);
-      const tail = Math.floor((target.capacity - HELD_BACK_BYTES) / 4096) * 4096;
-      if (tail >= HELD_BACK_BYTES) await target.writer.write(zeros.subarray(0, target.capacity - tail), tail);
+      await target.writer.write(zeros.subarray(0, Math.min(HELD_BACK_BYTES, target.capacity)), 0);
+      const tail = tailBlank(target.capacity);
+      if (tail) await target.writer.write(zeros.subarray(0, tail.length), tail.at);
       await target.writer.sync();
     } catch (error) {
       throw deviceIoError(target.device, target.written, target.capacity, error);

@@ -10,8 +10,8 @@ import { ImageError } from '../../image/image-errors.js';
 import type { ImageFormat } from '../../image/image-format.js';
 import { findTool } from '../../tools/find-tool.js';
 import { runToolOrThrow } from '../../tools/run-tool.js';
+import { findSystemProgram } from '../../tools/system-programs.js';
 import { BLOCK_BYTES, alignedBlocks } from './aligned-buffers.js';
-import { systemProgram } from './device-size.js';
 import { CARD_UNUSABLE } from './flash-write-errors.js';
 import {
   HASH_WORKER,
@@ -120,7 +120,7 @@ async function decompressorPipe(
   let child: Decompressor | null = null;
   try {
     const fifo = path.join(dir, 'image');
-    await runToolOrThrow(await systemProgram('mkfifo'), ['-m', '600', '--', fifo]);
+    await runToolOrThrow(await findSystemProgram('mkfifo'), ['-m', '600', '--', fifo]);
     // Non-blocking first, so opening the write end cannot wait for a reader (and the reader for a writer). No
     // following links, and it must be the FIFO just made.
     const probe = await open(fifo, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW);

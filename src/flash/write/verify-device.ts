@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import type { FileHandle } from 'node:fs/promises';
 import type { ImageFormat } from '../../image/image-format.js';
 import { runTool } from '../../tools/run-tool.js';
+import { findSystemProgram } from '../../tools/system-programs.js';
 import { alignedBlocks } from './aligned-buffers.js';
-import { systemProgram } from './device-size.js';
 import { directLength, type ReadBack } from './device-writer.js';
 import { firstMismatch } from './first-mismatch.js';
 import { openImageSource } from './image-source.js';
@@ -15,7 +15,9 @@ import { openImageSource } from './image-source.js';
  */
 export async function dropDeviceCache(device: string): Promise<boolean> {
   if (process.platform !== 'linux') return false;
-  const result = await runTool(await systemProgram('blockdev'), ['--flushbufs', device]).catch(() => null);
+  const result = await runTool(await findSystemProgram('blockdev'), ['--flushbufs', device]).catch(
+    () => null,
+  );
   return result?.code === 0;
 }
 

@@ -1,4 +1,3 @@
-import { stat } from 'node:fs/promises';
 import { describeError } from '../../errors.js';
 import {
   hasPartitionTableSignature,
@@ -6,12 +5,11 @@ import {
   sniffImageFormatOfDescriptor,
 } from '../../image/image-format.js';
 import { ImageError } from '../../image/image-errors.js';
-import { assertDistinctDisks, repeatedDisk } from '../drives/same-disk.js';
+import { assertDistinctDisks } from '../drives/same-disk.js';
 import { alignedBlocks } from './aligned-buffers.js';
-import { assertSameDevice, type DeviceIdentity, identityOf, sameDevice } from './device-identity.js';
-import { deviceSize } from './device-size.js';
+import type { DeviceIdentity } from './device-identity.js';
 import {
-  type CheckedDevice,
+  checkDevices,
   closeTargets,
   eraseOldTables,
   failTarget,
@@ -20,9 +18,10 @@ import {
   openTargets,
   type Target,
 } from './flash-targets.js';
-import { CARD_UNUSABLE, deviceIoError, deviceTooSmall, flashCancelled } from './flash-write-errors.js';
+import { CARD_UNUSABLE, deviceIoError, flashCancelled } from './flash-write-errors.js';
 import { HELD_BACK_BYTES, planBlock } from './held-back-head.js';
 import { type ImageSource, openImageSource } from './image-source.js';
+import { assertPartitionsFit, assertRawImageHoldsItsPartitions } from './image-extents.js';
 import { decompressedImageSize } from './image-size.js';
 import { verifyTargets } from './verify-targets.js';
 
@@ -172,29 +171,6 @@ function devicesOf(options: WriteImageToDeviceOptions): string[] {
 }
 
 /**
- * Sizes and identities before anything is written. Refuses a path that no longer leads where it did when it was
- * approved, and two paths leading to one disk (a /dev/disk/by-id link beside its /dev/sdX).
- */
-async function checkDevices(
-  devices: readonly string[],
-  total: number | null,
-  approved: ReadonlyMap<string, DeviceIdentity> | undefined,
-): Promise<Map<string, CheckedDevice>> {
-  const checked = new Map<string, CheckedDevice>();
-  for (const device of devices) {
-    const now = identityOf(await stat(device));
-    const identity = approved?.get(device) ?? now;
-    assertSameDevice(device, identity, now, false);
-    const twin = [...checked].find(([, other]) => sameDevice(other.identity, identity));
-    if (twin) throw repeatedDisk(twin[0], device);
-    const capacity = await deviceSize(device);
-    if (total !== null && total > capacity) throw deviceTooSmall(device, total, capacity);
-    checked.set(device, { capacity, identity });
-  }
-  return checked;
-}
-
-/**
  * Writes a disk image onto one or more whole block devices and (by default) reads each back to prove it. The source
  * is read and decompressed once and every block goes to every device. The first MiB goes on last, after a flush, so
  * an interrupted card never looks bootable. Refuses before writing when the image is known not to fit any one of the
@@ -216,6 +192,7 @@ export async function writeImageToDevice(
   // Given (even as null, "unknown"), the file is not probed: the privileged writer does not run zstd -l as root.
   const total =
     options.expectedSize !== undefined ? options.expectedSize : await decompressedImageSize(source, format);
+  if (format === 'raw') await assertRawImageHoldsItsPartitions(source, options.sourceFd);
   const checked = await checkDevices(devices, total, options.approvedDevices);
   if (signal.aborted) throw flashCancelled();
   const report = throttled(options.onProgress, total);
@@ -248,6 +225,8 @@ export async function writeImageToDevice(
         'Use a whole-disk image (a NixOS sdImage: result/sd-image/*.img.zst).',
       );
     }
+    // Sizes known only now (gzip) get the check here, while the card still lacks its first MiB and so never boots.
+    assertPartitionsFit(streamed.head, streamed.size, `The first MiB was not written. ${CARD_UNUSABLE}`);
     await Promise.all(live(targets).map((t) => finishTarget(t, streamed.head, streamed.size, targets)));
     const written = streamed.size;
     report('writing', written, true);

@@ -46,9 +46,9 @@ async function writeFiles(
     for (const path of plan.createDirs) log(`Creating directory ${path} (0755, owner 0:0)`);
     for (const path of plan.replaceFiles) log(`Removing the existing file ${path} to replace it`);
     for (const file of files) {
-      log(
-        `Writing ${file.path} (${octal(file.mode)}, owner ${file.uid}:${file.gid}, ${file.content.length} bytes)`,
-      );
+      // A secret's length says too much (a Wi-Fi password's): only files anyone may read show their size.
+      const size = file.mode & 0o004 ? `, ${file.content.length} bytes` : '';
+      log(`Writing ${file.path} (${octal(file.mode)}, owner ${file.uid}:${file.gid}${size})`);
     }
     throwIfCancelled(signal); // the last moment at which the image is untouched
     // Both scripts take well under a second; no signal passed on purpose (see above).
@@ -81,19 +81,32 @@ export async function injectFiles(options: InjectFilesOptions): Promise<ReadBack
   throwIfCancelled(signal);
 
   log(`Checking the ext4 file system in ${describeTarget(target)} before writing`);
-  await checkFilesystem({ ...target, signal }).catch((error: unknown) => {
+  // Both only read: e2fsck on one core, the look-ups on the other. The check's verdict comes first.
+  const [checked, looked] = await Promise.allSettled([
+    checkFilesystem({ ...target, signal }),
+    lookUpPaths(target, pathsToLookUp(files), signal),
+  ]);
+  if (checked.status === 'rejected') {
+    const error: unknown = checked.reason;
     if (!(error instanceof Ext4Error)) throw error;
     throw new Ext4Error(error.code, `Nothing was written. ${error.message}`, error.hint, error.detail);
-  });
-  const { found, version } = await lookUpPaths(target, pathsToLookUp(files), signal);
+  }
+  if (looked.status === 'rejected') throw looked.reason;
+  const { found, version } = looked.value;
   const plan = planInjection(files, found);
   await writeFiles(target, files, plan, writeTakesFullPath(version), signal, log);
 
   let actual: ReadBackFile[];
   try {
-    log('Reading the files back');
+    log('Reading the files back and checking the ext4 file system after writing');
     const paths = [...plan.createDirs, ...files.map((file) => file.path)];
-    actual = await readBackFiles({ ...target, paths, signal });
+    // Both only read the finished image, so they run side by side; a wrong file is reported before a dirty check.
+    const [readBack, checked] = await Promise.allSettled([
+      readBackFiles({ ...target, paths, signal }),
+      checkFilesystem({ ...target, signal }),
+    ]);
+    if (readBack.status === 'rejected') throw readBack.reason;
+    actual = readBack.value;
     const mismatches = verifyInjectedFiles(files, actual, expectedNewDirs(plan));
     if (mismatches.length > 0) {
       throw new Ext4Error(
@@ -102,8 +115,7 @@ export async function injectFiles(options: InjectFilesOptions): Promise<ReadBack
         PARTLY_WRITTEN_HINT,
       );
     }
-    log('Checking the ext4 file system after writing');
-    await checkFilesystem({ ...target, signal });
+    if (checked.status === 'rejected') throw checked.reason;
   } catch (error) {
     if (!(error instanceof CancelledError)) throw error;
     throw new CancelledError(

@@ -8,8 +8,8 @@ import { loadAgeIdentities } from '../age-identities.js';
 import { decryptSops, decryptSopsFile, sopsFormatOf } from './decrypt-sops.js';
 import { SopsError } from './sops-error.js';
 
-// The real sops-made files, read in place (never modified): ../shared/fixtures/sops from the repo root.
-const FIXTURES = join(import.meta.dirname, '../../../..', 'shared/fixtures/sops');
+// The real sops-made files, read in place (never modified): test/fixtures/sops.
+const FIXTURES = join(import.meta.dirname, '../../../test/fixtures/sops');
 const AGE_RECIPIENT = 'age1yt3tfqlfrwdwx0z0ynwplcr6qxcxfaqycuprpmy89nr83ltx74tqdpszlw';
 const SSH_AGE_RECIPIENT = 'age1a8pk4akrdamj7nvqy3zywgtny8dxz7t5xzu7u8v9mhrayp9freqsqatyrs';
 

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { decryptSopsWithDataKey } from './decrypt-sops.js';
 import { SopsError } from './sops-error.js';
 
-const FIXTURES = join(import.meta.dirname, '../../../..', 'shared/fixtures/sops');
+const FIXTURES = join(import.meta.dirname, '../../../test/fixtures/sops');
 
 /*
  * secrets.json and secrets.env are encrypted to PGP keys only, so no age identity opens them. Their
