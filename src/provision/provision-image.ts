@@ -51,6 +51,8 @@ export async function provisionImage(
   const releaseTemp = await holdSecretTemp(temp, 'partial-image');
   ctx.setOutcome(`Nothing was written to ${plan.dest}.`);
   let placed = false;
+  // Until debugfs starts, the temp image is only the source decompressed: removing it needs no zeroing pass.
+  let secretsWritten = false;
   try {
     const sourcePath = await obtainSource(ctx, plan);
     ctx.log(`Writing ${sourcePath} to a temporary file next to ${plan.dest}`);
@@ -71,6 +73,7 @@ export async function provisionImage(
     const hostKey = plan.hostKey ?? generated(ctx, plan.host);
     const files = bootstrapFiles(plan, hostKey);
     ctx.progress({ phase: 'injecting', done: 0, total: files.length, unit: 'items' });
+    secretsWritten = true;
     // injectFiles proves its work before it returns: e2fsck before and after, every file read back and compared.
     const readBack = await injectFiles({
       image: temp,
@@ -136,7 +139,7 @@ export async function provisionImage(
     if (placed) {
       ctx.setOutcome(`${plan.dest} is complete and verified, but the last step failed (see the error).`);
     } else {
-      await releaseTemp(); // zeroes it, then unlinks it
+      await releaseTemp({ holdsSecrets: secretsWritten }); // zeroes it when it may hold a secret, then unlinks it
       ctx.setOutcome(`Nothing was written to ${plan.dest}; the temporary image was deleted.`);
     }
     throw forUser(error);

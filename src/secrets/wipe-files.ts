@@ -106,14 +106,15 @@ const missing = (error: unknown) => {
 
 /**
  * Zeroes, then removes, a secret temp file or folder; already gone is fine, and a symlink or other thing found at
- * the path is left alone (lstat: never followed). Returns whether anything was removed.
+ * the path is left alone (lstat: never followed). `zero: false` only removes a file known to hold no secret yet.
+ * Returns whether anything was removed.
  */
-export async function wipeSecretTemp(file: string, kind: SecretTempKind): Promise<boolean> {
+export async function wipeSecretTemp(file: string, kind: SecretTempKind, zero = true): Promise<boolean> {
   const found = classify(await lstat(file).catch(missing), kind);
   if (found === 'gone' || found === 'wrong-type') return false;
   if (found === 'dir') scrubDirectory(file);
   else {
-    if (found === 'file') await overwriteWithZerosAsync(file);
+    if (found === 'file' && zero) await overwriteWithZerosAsync(file);
     await unlink(file).catch(missing);
   }
   return true;

@@ -58,7 +58,10 @@ export function currentSecretTempJournal(): SecretTempJournal | null {
  * Registers `path` (not created yet, or just created) as holding secrets until the returned function is called;
  * that function wipes whatever is still at the path (zeroes, then unlinks) and unregisters it. Call it in `finally`.
  */
-export async function holdSecretTemp(path: string, kind: SecretTempKind): Promise<() => Promise<void>> {
+export async function holdSecretTemp(
+  path: string,
+  kind: SecretTempKind,
+): Promise<(options?: { holdsSecrets?: boolean }) => Promise<void>> {
   install();
   const held = { kind, journal };
   heldSecrets.set(path, held);
@@ -69,10 +72,10 @@ export async function holdSecretTemp(path: string, kind: SecretTempKind): Promis
     throw error;
   }
   let released = false;
-  return async () => {
+  return async ({ holdsSecrets = true }: { holdsSecrets?: boolean } = {}) => {
     if (released) return;
     released = true;
-    await wipeSecretTemp(path, kind).catch((error: unknown) => {
+    await wipeSecretTemp(path, kind, holdsSecrets).catch((error: unknown) => {
       throw new CompanionError(
         'secret-temp-wipe-failed',
         `Could not wipe the temporary ${kind === 'secret-dir' ? 'secrets folder' : 'image'} ${path}: ${(error as Error).message}`,

@@ -78,6 +78,15 @@ describe('the app frame against the real core', () => {
     await page.keyboard.press('Enter');
     // Only the shell turns $((6 * 7)) into 42: the keystrokes ran in it.
     await expect.poll(() => rows.innerText()).toContain('hello from e2e 42');
+    if (process.env.COMPANION_SCREENSHOT) {
+      for (const theme of ['light', 'dark'] as const) {
+        await page.evaluate((t) => (document.documentElement.dataset.theme = t), theme);
+        await page.screenshot({
+          path: join(import.meta.dirname, '..', '..', 'docs', `terminal-${theme}.png`),
+        });
+      }
+      await page.evaluate(() => (document.documentElement.dataset.theme = 'system'));
+    }
     await page.keyboard.type('exit 3');
     await page.keyboard.press('Enter');
     await expect.poll(() => status.innerText(), { timeout: 10_000 }).toBe('Exited with code 3.');

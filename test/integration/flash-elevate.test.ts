@@ -1,6 +1,6 @@
 // The privileged writer end to end, as root (so no pkexec): the app side spawns the bundled helper, which re-checks
 // the device itself. Only loop devices this file created are written, and each is detached after its test.
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -15,6 +15,7 @@ import type { FlashProgress } from '../../src/flash/write/write-image-to-device.
 import { buildSdImage, type SdImageFixture } from '../fixtures/sd-image.js';
 import { detachLoopDevices, loopDevice as makeLoopDevice, sha256OfDevice } from '../helpers/loop-devices.js';
 import { rejection } from '../helpers/rejection.js';
+import { watchChildUids } from '../helpers/child-uids.js';
 
 const loopDevice = (bytes: number) => makeLoopDevice(dir, bytes);
 
@@ -138,14 +139,7 @@ describe('runPrivilegedWriter (as root)', () => {
       stdio: ['pipe', 'pipe', 'inherit'],
       env,
     });
-    const seen = new Set<string>();
-    const watch = setInterval(() => {
-      const ps = spawnSync('ps', ['-o', 'uid=,comm=', '--ppid', String(child.pid)], { encoding: 'utf8' });
-      for (const line of ps.stdout.split('\n')) {
-        const [uid, comm] = line.trim().split(/\s+/);
-        if (comm === 'zstd' && uid) seen.add(uid);
-      }
-    }, 5);
+    const zstdUids = watchChildUids(child.pid!, 'zstd');
     let out = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
     const code = await new Promise<number | null>((resolve) => {
@@ -155,11 +149,11 @@ describe('runPrivilegedWriter (as root)', () => {
         `${JSON.stringify({ v: 1, source: small.compressedPath, device, verify: true, detached: true })}\n`,
       );
     });
-    clearInterval(watch);
+    const uids = zstdUids.stop();
     expect(errorOf(out.split('\n').filter(Boolean).map(decodeEvent))).toBeNull();
     expect(code).toBe(0);
     expect(await sha256OfDevice(device, small.imageSize)).toBe(small.sha256);
-    expect([...seen]).toEqual(['65534']);
+    expect(uids).toEqual(['65534']);
   });
 
   it('refuses the disk holding / even when asked, through the app side and directly', async () => {

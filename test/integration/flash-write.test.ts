@@ -1,6 +1,6 @@
 // Flashing onto real block devices: loop devices over sparse files (needs root). Only loop devices this file
 // created are touched, and each is detached after its test.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -16,6 +16,7 @@ import {
   sha256OfDevice,
 } from '../helpers/loop-devices.js';
 import { rejection } from '../helpers/rejection.js';
+import { watchChildUids } from '../helpers/child-uids.js';
 
 const loopDevice = (bytes: number) => makeLoopDevice(dir, bytes);
 
@@ -111,15 +112,8 @@ describe('writeImageToDevice', () => {
     // zstd as "nobody" could not open this root-only file by name: only the inherited descriptor works.
     const privateCopy = path.join(dir, 'root-only.img.zst');
     execFileSync('install', ['-m', '600', sourceOf(f), privateCopy]);
-    const seen = new Set<string>();
-    const watch = setInterval(() => {
-      // Only this process's own children: other test files run zstd as root meanwhile.
-      const ps = spawnSync('ps', ['-o', 'uid=,comm=', '--ppid', String(process.pid)], { encoding: 'utf8' });
-      for (const line of ps.stdout.split('\n')) {
-        const [uid, comm] = line.trim().split(/\s+/);
-        if (comm === 'zstd' && uid) seen.add(uid);
-      }
-    }, 10);
+    const zstdUids = watchChildUids(process.pid, 'zstd');
+    let uids: string[] = [];
     try {
       const result = await writeImageToDevice({
         source: privateCopy,
@@ -132,10 +126,10 @@ describe('writeImageToDevice', () => {
       });
       expect(result.sourceSha256).toBe(f.sha256);
     } finally {
-      clearInterval(watch);
+      uids = zstdUids.stop();
       await handle.close();
     }
-    expect([...seen]).toEqual(['65534']);
+    expect(uids).toEqual(['65534']);
   });
 
   it('refuses an image larger than the device before writing anything', async () => {
