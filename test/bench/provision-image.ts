@@ -100,7 +100,7 @@ try {
   const peerMedian = median(peer);
   console.log(
     JSON.stringify({
-      bench: `provision-image ${(SIZE / 1024 ** 3).toFixed(1)} GiB .img.zst (decompress+inject+read-back+2×fsck+hash+fsync)`,
+      bench: `provision-image ${(SIZE / 1024 ** 3).toFixed(1)} GiB .img.zst (decompress+inject+read-back+2×fsck+fsync)`,
       ours: round2(oursMedian),
       peer: round2(peerMedian),
       peerName: PEER_NAME,
