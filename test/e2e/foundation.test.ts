@@ -79,13 +79,13 @@ describe('the app frame against the real core', () => {
     // Only the shell turns $((6 * 7)) into 42: the keystrokes ran in it.
     await expect.poll(() => rows.innerText()).toContain('hello from e2e 42');
     if (process.env.COMPANION_SCREENSHOT) {
-      for (const theme of ['light', 'dark'] as const) {
-        await page.evaluate((t) => (document.documentElement.dataset.theme = t), theme);
-        await page.screenshot({
-          path: join(import.meta.dirname, '..', '..', 'docs', `terminal-${theme}.png`),
-        });
+      // The app follows the system theme by default: emulate each.
+      for (const colorScheme of ['light', 'dark'] as const) {
+        await page.emulateMedia({ colorScheme });
+        const file = join(import.meta.dirname, '..', '..', 'docs', `terminal-${colorScheme}.png`);
+        await page.screenshot({ path: file });
       }
-      await page.evaluate(() => (document.documentElement.dataset.theme = 'system'));
+      await page.emulateMedia({ colorScheme: null });
     }
     await page.keyboard.type('exit 3');
     await page.keyboard.press('Enter');
