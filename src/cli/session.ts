@@ -52,7 +52,7 @@ export class CliSession {
   }
 
   /** What the start-up sweep found of earlier runs that were killed: the user should know, and act on a failure. */
-  private reportSweep({ wiped, failed }: Core['sweptSecretTemps']): void {
+  private reportSweep({ wiped, failed, skipped }: Core['sweptSecretTemps']): void {
     for (const path of wiped) {
       this.io.err(`note: wiped ${path}, left with secrets in it by an earlier run that was killed.\n`);
     }
@@ -60,6 +60,12 @@ export class CliSession {
       this.io.err(
         `warning: could not wipe ${path} (${error}), left by an earlier run that was killed.\n` +
           'hint: delete it yourself: it may hold a host key or a Wi-Fi password.\n',
+      );
+    }
+    for (const { path, reason } of skipped) {
+      this.io.err(
+        `warning: left ${path} alone (${reason}): only leftovers this user alone owns are cleaned up.\n` +
+          'hint: check who made it; if it is a leftover of this app, delete it as its owner.\n',
       );
     }
   }

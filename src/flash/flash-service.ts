@@ -14,6 +14,8 @@ import { findSourceDevice } from './drives/source-device.js';
 import { FlashError } from './flash-errors.js';
 import { unmountDrive } from './prepare/unmount-drive.js';
 import { runPrivilegedWriter } from './elevate/run-privileged-writer.js';
+import type { InternalDisk } from './elevate/writer-launch.js';
+import { diskIdName } from './drives/disk-by-id.js';
 import { assertImageHoldsItsPartitions } from './write/image-extents.js';
 import type { DeviceWriteResult } from './write/write-image-to-device.js';
 
@@ -70,6 +72,35 @@ function checkChoice(choices: readonly DriveChoice[], device: string, request: F
   return choice;
 }
 
+/**
+ * The built-in disk of a write, named for its own authorization: the password prompt shows its by-id name and size,
+ * and the writer writes no other built-in disk. checkChoice already made the user confirm it by model and size. One
+ * per write, so one prompt names exactly what the password unlocks.
+ */
+async function nameInternalDisk(picked: readonly DriveChoice[]): Promise<InternalDisk | null> {
+  const internal = picked.filter((c) => c.verdict.reasons.some((r) => r.code === 'internal-disk'));
+  if (internal.length > 1)
+    throw new FlashError(
+      'flash-one-internal-disk',
+      `Only one internal disk is written at a time (${internal.map((c) => c.drive.device).join(', ')} were picked).`,
+      'Write the internal disks one after the other; SD cards can go along with either.',
+    );
+  const [choice] = internal;
+  if (!choice) return null;
+  const name = await diskIdName(choice.drive.device);
+  if (!name)
+    throw new FlashError(
+      'flash-internal-disk-unnamed',
+      `${choice.drive.device} has neither a /dev/disk/by-id name nor a kernel name the writer accepts, so its authorization could not name it. Nothing was written.`,
+      'Write it with a tool made for this disk type, or report the disk with `companion drives`.',
+    );
+  return {
+    name,
+    sizeBytes: choice.drive.sizeBytes,
+    label: `${choice.verdict.confirmationText ?? choice.drive.name}, ${choice.drive.device}`,
+  };
+}
+
 /** Flashing as the faces see it: drives with the policy's verdicts, and a checked start of the write task. */
 export class FlashService {
   private readonly results = new Map<string, FlashResult>();
@@ -97,6 +128,7 @@ export class FlashService {
     // /dev/disk4 and /dev/rdisk4 find the same drive: it is written once, not twice at the same time.
     const picked = [...new Map(checked.map((c) => [c.drive.device, c])).values()];
     const drives = picked.map((c) => c.drive);
+    const internalDisk = await nameInternalDisk(picked);
     const names = drives.map((d) => d.device).join(', ');
     const title =
       drives.length === 1
@@ -118,11 +150,7 @@ export class FlashService {
         devices: drives.map((d) => d.rawDevice),
         signal: ctx.signal,
         verify: request.verify ?? true,
-        // Built-in disks go through their own authorization, whose prompt says an internal disk will be erased;
-        // checkChoice already made the user confirm each by the model and size named here.
-        internalDisks: picked
-          .filter((c) => c.verdict.reasons.some((r) => r.code === 'internal-disk'))
-          .map((c) => `${c.verdict.confirmationText ?? c.drive.name}, ${c.drive.device}`),
+        internalDisk,
         onProgress: (progress) => ctx.progress({ ...progress, unit: 'bytes' }),
         log: (line) => ctx.log(line),
       }).catch((error: unknown) => {

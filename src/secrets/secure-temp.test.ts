@@ -1,4 +1,13 @@
-import { existsSync, linkSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  linkSync,
+  readFileSync,
+  readdirSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -79,6 +88,19 @@ describe('withSecureTempDir', () => {
       await withSecureTempDir(async () => {}, { parent: dir });
     });
     expect(readFileSync(target, 'utf8')).toBe('keep me');
+  });
+  it('puts no secret in a folder others could swap it out of (its wipe would refuse it)', async () => {
+    chmodSync(outside, 0o777);
+    let ran = false;
+    const run = withSecureTempDir(
+      async () => {
+        ran = true;
+      },
+      { parent: outside },
+    );
+    await expect(run).rejects.toMatchObject({ code: 'secure-temp-unsafe-folder' });
+    expect(ran).toBe(false);
+    expect(readdirSync(outside)).toEqual([]);
   });
 });
 

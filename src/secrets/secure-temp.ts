@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CompanionError, InvalidRequestError } from '../errors.js';
 import { holdSecretTemp } from '../tasks/cleanup-on-exit.js';
+import { parentUnsafe } from './secret-temp-trust.js';
 
 export { overwriteWithZeros, scrubDirectory } from './wipe-files.js';
 
@@ -15,6 +16,16 @@ export async function withSecureTempDir<T>(
   options: { parent?: string } = {},
 ): Promise<T> {
   const dir = await mkdtemp(path.join(options.parent ?? tmpdir(), 'companion-secret-'));
+  // The wipe refuses a folder others could swap out (see scrubDirectory): find that out before any secret goes in.
+  const unsafe = parentUnsafe(dir);
+  if (unsafe) {
+    await rm(dir, { recursive: true, force: true });
+    throw new CompanionError(
+      'secure-temp-unsafe-folder',
+      `Will not put secrets in ${dir}: ${unsafe}.`,
+      'Point TMPDIR at a folder only you can write to (or at /tmp), then try again.',
+    );
+  }
   // Listed (in the journal too) until wiped, so exit, a fatal signal or the next start-up wipes it if we cannot.
   const release = await holdSecretTemp(dir, 'secret-dir').catch(async (error: unknown) => {
     await rm(dir, { recursive: true, force: true }); // still empty

@@ -1,20 +1,13 @@
-import {
-  closeSync,
-  constants,
-  fsyncSync,
-  fstatSync,
-  lstatSync,
-  openSync,
-  readdirSync,
-  rmSync,
-  rmdirSync,
-  unlinkSync,
-  writeSync,
-} from 'node:fs';
-import { lstat, open, unlink } from 'node:fs/promises';
+import { closeSync, fstatSync, lstatSync, openSync, unlinkSync, type Stats } from 'node:fs';
+import { unlink } from 'node:fs/promises';
 import path from 'node:path';
+import { scrubDirectory } from './scrub-directory.js';
+import { EUID, UntrustedSecretTempError } from './secret-temp-trust.js';
+import { OPEN_TO_ZERO, zeroDescriptor, zeroDescriptorSync } from './zero-file.js';
 
-const CHUNK = 1024 * 1024;
+export { overwriteWithZeros } from './zero-file.js';
+export { scrubDirectory } from './scrub-directory.js';
+export { UntrustedSecretTempError } from './secret-temp-trust.js';
 
 /** The temporary things that hold secrets, each with the only names the app ever gives them. */
 export type SecretTempKind = 'partial-image' | 'secret-dir';
@@ -31,105 +24,74 @@ export function isSecretTempName(file: string, kind: SecretTempKind): boolean {
   return path.isAbsolute(file) && NAMES[kind].test(path.basename(file));
 }
 
-/**
- * Overwrites a regular file in place with zeros of its own length and flushes them, so the secret does not survive
- * in the freed blocks (best effort: SSDs and copy-on-write filesystems may keep old copies elsewhere).
- */
-export function overwriteWithZeros(file: string): void {
-  // O_NOFOLLOW: never write zeros through a symlink someone planted in the directory.
-  const fd = openSync(file, constants.O_WRONLY | constants.O_NOFOLLOW);
+function lstatOrNull(file: string): Stats | null {
   try {
-    const { size } = fstatSync(fd);
-    const zeros = Buffer.alloc(Math.min(size, CHUNK));
-    for (let pos = 0; pos < size; pos += CHUNK) writeSync(fd, zeros, 0, Math.min(CHUNK, size - pos), pos);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** overwriteWithZeros without blocking the event loop: a partial image is gigabytes. */
-async function overwriteWithZerosAsync(file: string): Promise<void> {
-  const handle = await open(file, constants.O_WRONLY | constants.O_NOFOLLOW);
-  try {
-    const { size } = await handle.stat();
-    const zeros = Buffer.alloc(Math.min(size, CHUNK));
-    for (let pos = 0; pos < size; pos += CHUNK)
-      await handle.write(zeros, 0, Math.min(CHUNK, size - pos), pos);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
-/** Zeroes and unlinks every regular file under `dir`, then removes the tree. Synchronous so it also runs on exit. */
-export function scrubDirectory(dir: string): void {
-  let firstError: unknown = null;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    try {
-      if (entry.isDirectory()) scrubDirectory(full);
-      else {
-        if (entry.isFile()) overwriteWithZeros(full);
-        unlinkSync(full);
-      }
-    } catch (error) {
-      firstError ??= error;
-    }
-  }
-  try {
-    rmdirSync(dir);
+    return lstatSync(file);
   } catch (error) {
-    firstError ??= error;
-    rmSync(dir, { recursive: true, force: true });
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
   }
-  if (firstError) throw firstError;
 }
 
-type Found = 'gone' | 'wrong-type' | 'linked-file' | 'file' | 'dir';
-
-function classify(
-  info: { isFile(): boolean; isDirectory(): boolean; nlink: number } | null,
-  kind: SecretTempKind,
-): Found {
-  if (!info) return 'gone';
-  if (kind === 'secret-dir') return info.isDirectory() ? 'dir' : 'wrong-type';
-  if (!info.isFile()) return 'wrong-type';
+/**
+ * Opens a partial image to wipe it: null when there is none (gone, or a symlink or other thing, left alone); throws
+ * UntrustedSecretTempError for a file that is not ours. `zero`: whether it is ours alone to overwrite (nlink 1).
+ */
+function openPartialImage(file: string): { fd: number; size: number; zero: boolean } | null {
+  const seen = lstatOrNull(file);
+  if (!seen?.isFile()) return null;
+  if (seen.uid !== EUID) throw new UntrustedSecretTempError(file, `owned by uid ${seen.uid}, not ${EUID}`);
+  const fd = openSync(file, OPEN_TO_ZERO);
+  const info = fstatSync(fd);
+  if (!info.isFile() || info.uid !== EUID) {
+    closeSync(fd);
+    throw new UntrustedSecretTempError(file, 'it was replaced while it was being checked');
+  }
   // A second name means provisioning got as far as link(temp, dest): the data is the finished image, not a leftover.
-  return info.nlink > 1 ? 'linked-file' : 'file';
+  return { fd, size: info.size, zero: info.nlink === 1 };
 }
 
-const missing = (error: unknown) => {
-  if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-  throw error;
-};
+/** Whether a secrets folder is there to scrub (a symlink or other thing at the path is left alone: never followed). */
+function isDirectoryAt(file: string): boolean {
+  return lstatOrNull(file)?.isDirectory() ?? false;
+}
 
 /**
  * Zeroes, then removes, a secret temp file or folder; already gone is fine, and a symlink or other thing found at
- * the path is left alone (lstat: never followed). `zero: false` only removes a file known to hold no secret yet.
- * Returns whether anything was removed.
+ * the path is left alone. Throws UntrustedSecretTempError, touching nothing, for what is not this user's alone.
+ * `zero: false` only removes a file known to hold no secret yet. Returns whether anything was removed.
  */
 export async function wipeSecretTemp(file: string, kind: SecretTempKind, zero = true): Promise<boolean> {
-  const found = classify(await lstat(file).catch(missing), kind);
-  if (found === 'gone' || found === 'wrong-type') return false;
-  if (found === 'dir') scrubDirectory(file);
-  else {
-    if (found === 'file' && zero) await overwriteWithZerosAsync(file);
-    await unlink(file).catch(missing);
+  if (kind === 'secret-dir') {
+    if (!isDirectoryAt(file)) return false;
+    scrubDirectory(file);
+    return true;
   }
+  const opened = openPartialImage(file);
+  if (!opened) return false;
+  try {
+    if (zero && opened.zero) await zeroDescriptor(opened.fd, opened.size);
+  } finally {
+    closeSync(opened.fd);
+  }
+  await unlink(file).catch((error: unknown) => {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  });
   return true;
 }
 
 /** wipeSecretTemp for the moment the process exits, when nothing asynchronous runs any more. */
 export function wipeSecretTempSync(file: string, kind: SecretTempKind): void {
-  let info;
-  try {
-    info = lstatSync(file);
-  } catch (error) {
-    info = missing(error);
+  if (kind === 'secret-dir') {
+    if (isDirectoryAt(file)) scrubDirectory(file);
+    return;
   }
-  const found = classify(info, kind);
-  if (found === 'dir') scrubDirectory(file);
-  if (found === 'file') overwriteWithZeros(file);
-  if (found === 'file' || found === 'linked-file') unlinkSync(file);
+  const opened = openPartialImage(file);
+  if (!opened) return;
+  try {
+    if (opened.zero) zeroDescriptorSync(opened.fd, opened.size);
+  } finally {
+    closeSync(opened.fd);
+  }
+  unlinkSync(file);
 }

@@ -1,6 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, linkSync, readFileSync, symlinkSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, linkSync, readFileSync, symlinkSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -38,7 +39,7 @@ describe('sweepSecretTemps', () => {
     await writeFile(partial, SECRET);
     const witness = join(dir, 'witness'); // a second name would keep the data: see what the wipe left in the inode
     const folder = join(dir, 'companion-secret-AbC123');
-    await mkdir(folder);
+    await mkdir(folder, { mode: 0o700 }); // as withSecureTempDir makes it
     await writeFile(join(folder, 'file-0'), SECRET);
     linkSync(join(folder, 'file-0'), witness);
     const journal = await journalOf(deadPid(), [
@@ -47,7 +48,7 @@ describe('sweepSecretTemps', () => {
     ]);
 
     const report = await sweepSecretTemps(journalDir);
-    expect(report).toEqual({ wiped: [partial, folder], failed: [] });
+    expect(report).toEqual({ wiped: [partial, folder], failed: [], skipped: [] });
     expect(existsSync(partial) || existsSync(folder) || existsSync(journal)).toBe(false);
     const left = readFileSync(witness);
     expect(left.length).toBe(SECRET.length);
@@ -60,7 +61,7 @@ describe('sweepSecretTemps', () => {
       const partial = join(dir, 'pi.img.partial-0123abcd');
       await writeFile(partial, SECRET);
       const journal = await journalOf(sleeper.pid!, [{ path: partial, kind: 'partial-image' }]);
-      expect(await sweepSecretTemps(journalDir)).toEqual({ wiped: [], failed: [] });
+      expect(await sweepSecretTemps(journalDir)).toEqual({ wiped: [], failed: [], skipped: [] });
       expect(readFileSync(partial).equals(SECRET)).toBe(true);
       expect(existsSync(journal)).toBe(true);
     } finally {
@@ -89,7 +90,7 @@ describe('sweepSecretTemps', () => {
       { path: 'relative.img.partial-0123abcd', kind: 'partial-image' },
       { path: planted, kind: 'partial-image' },
     ]);
-    expect(await sweepSecretTemps(journalDir)).toEqual({ wiped: [], failed: [] });
+    expect(await sweepSecretTemps(journalDir)).toEqual({ wiped: [], failed: [], skipped: [] });
     expect(readFileSync(precious).equals(SECRET)).toBe(true);
     expect(existsSync(journal)).toBe(false);
   });
@@ -105,6 +106,84 @@ describe('sweepSecretTemps', () => {
     expect(readFileSync(dest).equals(SECRET)).toBe(true);
   });
 });
+
+const NOBODY = 65534;
+
+describe("sweepSecretTemps: only what is this user's alone", () => {
+  it.each([
+    ['owned by another user', (file: string) => chownSync(file, NOBODY, NOBODY)],
+    ['writable by others', (file: string) => chmodSync(file, 0o646)],
+    ['that is a symlink', (file: string) => linkedAway(file)],
+  ])('a journal %s: neither it nor the partial image it lists is touched', async (_, spoil) => {
+    const partial = join(dir, 'pi.img.partial-0123abcd');
+    await writeFile(partial, SECRET);
+    const journal = await journalOf(deadPid(), [{ path: partial, kind: 'partial-image' }]);
+    spoil(journal);
+    const report = await sweepSecretTemps(journalDir);
+    expect(report).toMatchObject({ wiped: [], failed: [], skipped: [{ path: journal }] });
+    expect(readFileSync(partial).equals(SECRET)).toBe(true);
+    expect(existsSync(journal)).toBe(true);
+  });
+
+  it('reads no journal in a folder owned by another user', async () => {
+    const partial = join(dir, 'pi.img.partial-0123abcd');
+    await writeFile(partial, SECRET);
+    const journal = await journalOf(deadPid(), [{ path: partial, kind: 'partial-image' }]);
+    chownSync(journalDir, NOBODY, NOBODY);
+    const report = await sweepSecretTemps(journalDir);
+    expect(report.skipped).toEqual([{ path: journalDir, reason: expect.stringContaining(`uid ${NOBODY}`) }]);
+    expect(report.wiped).toEqual([]);
+    expect(readFileSync(partial).equals(SECRET)).toBe(true);
+    expect(existsSync(journal)).toBe(true);
+  });
+
+  it.each([
+    ['owned by another user', (folder: string) => chownSync(folder, NOBODY, NOBODY)],
+    ['mode 0755', (folder: string) => chmodSync(folder, 0o755)],
+    ['in a folder another user owns', (folder: string) => chownSync(join(folder, '..'), NOBODY, NOBODY)],
+    ['in a folder others can write (not sticky)', (folder: string) => chmodSync(join(folder, '..'), 0o777)],
+  ])('leaves a secrets folder %s alone', async (_, spoil) => {
+    await mkdir(join(dir, 'parent'));
+    const folder = join(dir, 'parent', 'companion-secret-AbC123');
+    await mkdir(folder, { mode: 0o700 });
+    await writeFile(join(folder, 'file-0'), SECRET);
+    spoil(folder);
+    await journalOf(deadPid(), [{ path: folder, kind: 'secret-dir' }]);
+    const report = await sweepSecretTemps(journalDir);
+    expect(report).toMatchObject({ wiped: [], failed: [], skipped: [{ path: folder }] });
+    expect(readFileSync(join(folder, 'file-0')).equals(SECRET)).toBe(true);
+  });
+
+  it('wipes a secrets folder in a sticky folder others can write (like /tmp)', async () => {
+    const sticky = join(dir, 'sticky');
+    await mkdir(sticky);
+    chmodSync(sticky, 0o1777);
+    const folder = join(sticky, 'companion-secret-AbC123');
+    await mkdir(folder, { mode: 0o700 });
+    await writeFile(join(folder, 'file-0'), SECRET);
+    await journalOf(deadPid(), [{ path: folder, kind: 'secret-dir' }]);
+    expect(await sweepSecretTemps(journalDir)).toEqual({ wiped: [folder], failed: [], skipped: [] });
+    expect(existsSync(folder)).toBe(false);
+  });
+
+  it('neither zeroes nor removes a partial image owned by another user', async () => {
+    const partial = join(dir, 'pi.img.partial-0123abcd');
+    await writeFile(partial, SECRET);
+    chownSync(partial, NOBODY, NOBODY);
+    await journalOf(deadPid(), [{ path: partial, kind: 'partial-image' }]);
+    const report = await sweepSecretTemps(journalDir);
+    expect(report).toMatchObject({ wiped: [], failed: [], skipped: [{ path: partial }] });
+    expect(readFileSync(partial).equals(SECRET)).toBe(true);
+  });
+});
+
+/** Moves `file` aside and leaves a symlink to it at its name. */
+function linkedAway(file: string): void {
+  const real = `${file}.real`;
+  linkSync(file, real);
+  rmSync(file);
+  symlinkSync(real, file);
+}
 
 describe('SecretTempJournal', () => {
   it('lists what it holds on disk, and removes its file once it holds nothing', async () => {

@@ -1,9 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync, unlinkSync } from 'node:fs';
-import { mkdir, readFile, readdir, unlink } from 'node:fs/promises';
+import { constants, readFileSync, unlinkSync } from 'node:fs';
+import { lstat, mkdir, open, readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { isSecretTempName, wipeSecretTemp, type SecretTempKind } from '../secrets/wipe-files.js';
+import { notOursAlone } from '../secrets/secret-temp-trust.js';
+import {
+  UntrustedSecretTempError,
+  isSecretTempName,
+  wipeSecretTemp,
+  type SecretTempKind,
+} from '../secrets/wipe-files.js';
 import { writeFileAtomically } from './atomic-file.js';
 
 const JournalFile = z.object({
@@ -83,6 +89,8 @@ export interface SweepReport {
   wiped: string[];
   /** Leftovers that could not be wiped; kept in their journal so the next start tries again. */
   failed: { path: string; error: string }[];
+  /** Journals (or their folder), and leftovers they list, that are not this user's alone: left untouched. */
+  skipped: { path: string; reason: string }[];
 }
 
 function isAlive(journal: JournalFile, ourBootId: string | null): boolean {
@@ -98,16 +106,53 @@ function isAlive(journal: JournalFile, ourBootId: string | null): boolean {
 }
 
 /**
+ * A journal's text, read only from a regular file this user owns and nobody else can write (checked on the open
+ * descriptor, never through a link): run as root over a user's data folder, the sweep must not wipe what the user
+ * lists. `text: ''` when it is unreadable or gone, which the caller drops like any journal that does not parse.
+ */
+async function readOwnJournal(file: string): Promise<{ text: string } | { reason: string }> {
+  const handle = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK).catch(
+    (error: unknown) => (error as NodeJS.ErrnoException).code,
+  );
+  if (handle === 'ELOOP') return { reason: 'a symbolic link' };
+  if (typeof handle !== 'object') return { text: '' };
+  try {
+    const info = await handle.stat();
+    const problem = info.isFile() ? notOursAlone(info) : 'not a regular file';
+    return problem ? { reason: problem } : { text: await handle.readFile('utf8') };
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Why the journal folder is not ours alone to trust, or null; a missing one has nothing to sweep. */
+async function folderProblem(dir: string): Promise<string | null> {
+  const info = await lstat(dir);
+  return info.isDirectory() ? notOursAlone(info) : 'not a directory';
+}
+
+/**
  * Wipes (zeroes, then removes) what dead processes' journals list: only entries whose process is gone, and only
- * paths named as the app names that kind of temp (anything else in a journal is dropped untouched).
+ * paths named as the app names that kind of temp (anything else in a journal is dropped untouched). A journal, or a
+ * leftover, that is not this user's alone is left as it is and reported as skipped.
  */
 export async function sweepSecretTemps(dir: string): Promise<SweepReport> {
-  const report: SweepReport = { wiped: [], failed: [] };
+  const report: SweepReport = { wiped: [], failed: [], skipped: [] };
+  const problem = await folderProblem(dir).catch(() => null);
+  if (problem) {
+    report.skipped.push({ path: dir, reason: problem });
+    return report;
+  }
   const names = await readdir(dir).catch(() => [] as string[]);
   const bootId = currentBootId();
   for (const name of names.filter((n) => JOURNAL_NAME.test(n))) {
     const file = join(dir, name);
-    const parsed = JournalFile.safeParse(safeJson(await readFile(file, 'utf8').catch(() => '')));
+    const read = await readOwnJournal(file);
+    if ('reason' in read) {
+      report.skipped.push({ path: file, reason: read.reason });
+      continue;
+    }
+    const parsed = JournalFile.safeParse(safeJson(read.text));
     if (!parsed.success || isAlive(parsed.data, bootId)) continue;
     const kept: Entry[] = [];
     for (const entry of parsed.data.entries) {
@@ -115,6 +160,11 @@ export async function sweepSecretTemps(dir: string): Promise<SweepReport> {
       try {
         if (await wipeSecretTemp(entry.path, entry.kind)) report.wiped.push(entry.path);
       } catch (error) {
+        // Not ours: dropped from the journal, since trying again would find the same.
+        if (error instanceof UntrustedSecretTempError) {
+          report.skipped.push({ path: error.path, reason: error.reason });
+          continue;
+        }
         kept.push(entry);
         report.failed.push({ path: entry.path, error: (error as Error).message });
       }

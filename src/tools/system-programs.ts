@@ -10,7 +10,7 @@ import { formatInstallHint, type InstallSource } from './package-manager.js';
 import { toolEntryForProgram, toolsForPlatform, type ToolPlatform } from './tool-catalog.js';
 
 /** Base-system programs the app runs besides the catalog's tools: every system has them, so the doctor skips them. */
-export type SystemProgramName = 'blockdev' | 'mkfifo' | 'mount' | 'umount' | 'eject' | 'pkexec';
+export type SystemProgramName = 'blockdev' | 'losetup' | 'mkfifo' | 'mount' | 'umount' | 'eject' | 'pkexec';
 
 export interface SystemProgram extends InstallSource {
   program: SystemProgramName;
@@ -34,6 +34,12 @@ export const SYSTEM_PROGRAMS: readonly SystemProgram[] = [
     neededTo: 'read the size of a card and flush its cache',
     platforms: ['linux'],
     packages: { ...utilLinux, nix: 'util-linux' },
+  },
+  {
+    program: 'losetup',
+    neededTo: 'tell whose file a loop device stands for before the flash writer writes it',
+    platforms: ['linux'],
+    packages: { ...utilLinux, apt: 'mount', nix: 'util-linux' },
   },
   {
     program: 'mkfifo',

@@ -115,11 +115,27 @@ describe.skipIf(process.getuid?.() !== 0)('the flash writer launcher', () => {
   });
 
   it('says internal only when started as companion-flash-writer-internal, whatever the caller sets', () => {
-    const internal = run([], 'companion-flash-writer-internal', { PKEXEC_UID: '1000' });
+    const disk = ['ata-WDC_WD20EZAZ_WD-WX12', '2000398934016'];
+    const internal = run(disk, 'companion-flash-writer-internal', { PKEXEC_UID: '1000' });
     expect(internal.status, internal.stderr).toBe(0);
-    expect(envOf(internal.stderr)).toContain('COMPANION_WRITER_SCOPE=internal');
-    const forged = run([], 'companion-flash-writer', { COMPANION_WRITER_SCOPE: 'internal' });
-    expect(envOf(forged.stderr)).toContain('COMPANION_WRITER_SCOPE=removable');
+    // The disk goes to the writer in its clean environment, and nothing of it on its command line.
+    expect(internal.stdout).toBe(`bundled node ran ${join(app, 'helper', 'companion-flash-writer.cjs')}\n`);
+    expect(envOf(internal.stderr)).toEqual([
+      'COMPANION_WRITER_DISK=ata-WDC_WD20EZAZ_WD-WX12',
+      'COMPANION_WRITER_DISK_BYTES=2000398934016',
+      'COMPANION_WRITER_SCOPE=internal',
+      'PATH=/usr/sbin:/usr/bin:/sbin:/bin:/run/current-system/sw/bin',
+      'PKEXEC_UID=1000',
+    ]);
+    const forged = run([], 'companion-flash-writer', {
+      COMPANION_WRITER_SCOPE: 'internal',
+      COMPANION_WRITER_DISK: 'sda',
+      COMPANION_WRITER_DISK_BYTES: '1',
+    });
+    expect(envOf(forged.stderr)).toEqual([
+      'COMPANION_WRITER_SCOPE=removable',
+      'PATH=/usr/sbin:/usr/bin:/sbin:/bin:/run/current-system/sw/bin',
+    ]);
   });
 
   it('finds no writer through an internal-launcher name in a folder another user can change', async () => {
@@ -127,7 +143,7 @@ describe.skipIf(process.getuid?.() !== 0)('the flash writer launcher', () => {
     await mkdir(evil, { mode: 0o777 });
     await chmod(evil, 0o777);
     await symlink(join(app, 'bin', 'companion-flash-writer'), join(evil, 'companion-flash-writer-internal'));
-    const result = spawnSync(join(evil, 'companion-flash-writer-internal'), [], {
+    const result = spawnSync(join(evil, 'companion-flash-writer-internal'), ['sda', '1000'], {
       encoding: 'utf8',
       env: {},
     });

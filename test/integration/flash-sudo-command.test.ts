@@ -34,7 +34,7 @@ function printedCommand(request: WriterRequest): string {
       execPath: process.execPath,
       helperScript: writerHelperScript(),
       launcher: writerLauncherPath(),
-      internalDisks: [],
+      internalDisk: null,
       request,
       pkexec: null,
       pipeDir: null,

@@ -2,7 +2,18 @@
 // the two FIFOs the app made, judged on the opened descriptors; that check runs here on Linux, as root, against
 // real FIFOs, links and files owned by other users.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { closeSync, constants, existsSync, openSync, readSync, writeSync } from 'node:fs';
+import { Socket } from 'node:net';
+import {
+  closeSync,
+  constants,
+  existsSync,
+  openSync,
+  readSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  writeSync,
+} from 'node:fs';
 import { chmod, chown, mkdir, mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -123,6 +134,34 @@ describe.skipIf(process.getuid?.() !== 0)('the macOS pipes check (openProtocolFi
     expect(back.toString('utf8', 0, readSync(fromWriter, back))).toBe('{"log":"hi"}\n');
     input.destroy();
     output.destroy();
+  });
+
+  it('opens nothing in a folder swapped in for the checked one after its check', async () => {
+    const input = await fifo(path.join(dir, 'in'));
+    const output = await fifo(path.join(dir, 'out'));
+    const evil = await privateDir('evil', OTHER);
+    await fifo(path.join(evil, 'in'), OTHER);
+    execFileSync('mkfifo', ['-m', '600', path.join(evil, 'out')]);
+    // Linux reports HUP to a FIFO's reader only once a writer has come and gone: that is how an open is seen.
+    const reader = new Socket({
+      fd: openSync(path.join(evil, 'out'), constants.O_RDONLY | constants.O_NONBLOCK),
+    });
+    const writerCame = new Promise<boolean>((resolve) => {
+      reader.once('end', () => resolve(true));
+      reader.resume();
+      setTimeout(() => resolve(false), 500);
+    });
+    const swap = () => {
+      renameSync(dir, `${dir}.checked`);
+      symlinkSync(evil, dir);
+    };
+    expect(refusal(() => openProtocolFifos(input, output, swap))).toMatch(
+      /changed while they were being checked/,
+    );
+    expect(await writerCame).toBe(false);
+    reader.destroy();
+    rmSync(dir);
+    renameSync(`${dir}.checked`, dir);
   });
 
   it('refuses a FIFO behind a symbolic link', async () => {

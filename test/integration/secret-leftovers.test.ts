@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { chownSync, existsSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, open, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -180,6 +180,50 @@ describe('secrets left by a provisioning that was killed', () => {
       await until('the stand-in e2fsck to be killed', () => !isAlive(standIn, true), 3000);
     },
   );
+});
+
+/** A journal of a dead run in `home`, listing `entries`, as provisioning writes it. */
+async function deadRunJournal(home: string, entries: { path: string; kind: string }[]): Promise<string> {
+  await mkdir(join(home, 'secret-temps'), { recursive: true, mode: 0o700 });
+  const pid = spawnSync('true').pid!;
+  const file = join(home, 'secret-temps', `${pid}-0badc0de.json`);
+  await writeFile(file, JSON.stringify({ pid, bootId: null, entries }), { mode: 0o600 });
+  return file;
+}
+
+const NOBODY = 65534;
+
+describe('leftovers the start-up sweep must not trust (root run over a data folder another user controls)', () => {
+  it('a journal another user owns: neither it nor what it lists is touched', async () => {
+    const { home, out } = await freshRun('foreign-journal');
+    const partial = join(out, 'pi.img.partial-0123abcd');
+    await writeFile(partial, PSK);
+    const journal = await deadRunJournal(home, [{ path: partial, kind: 'partial-image' }]);
+    chownSync(journal, NOBODY, NOBODY);
+
+    const sweep = companion(['tasks', '--json'], home, 'foreign-journal');
+    expect((await sweep.exited).code, sweep.stderr()).toBe(0);
+    expect(sweep.stderr()).not.toContain('wiped');
+    expect(sweep.stderr()).toContain(`warning: left ${journal} alone`);
+    expect(await readFile(partial, 'utf8')).toBe(PSK);
+    expect(existsSync(journal)).toBe(true);
+  });
+
+  it('a secrets folder another user made where a dead run had one: left alone', async () => {
+    const { home, out } = await freshRun('foreign-folder');
+    const folder = join(out, 'companion-secret-AbC123');
+    await mkdir(folder, { mode: 0o700 });
+    await writeFile(join(folder, 'file-0'), PSK);
+    chownSync(folder, NOBODY, NOBODY);
+    const journal = await deadRunJournal(home, [{ path: folder, kind: 'secret-dir' }]);
+
+    const sweep = companion(['tasks', '--json'], home, 'foreign-folder');
+    expect((await sweep.exited).code, sweep.stderr()).toBe(0);
+    expect(sweep.stderr()).not.toContain('wiped');
+    expect(sweep.stderr()).toContain(`warning: left ${folder} alone`);
+    expect(await readFile(join(folder, 'file-0'), 'utf8')).toBe(PSK);
+    expect(existsSync(journal)).toBe(false); // nothing in it was ours to retry
+  });
 });
 
 describe('a second Ctrl-C while a detached tool runs', () => {

@@ -8,6 +8,22 @@ function drives(file: string): Map<string, Drive> {
 }
 
 describe('parseLsblk', () => {
+  it('counts RM=1, USB and MMC as removable, not HOTPLUG alone (a Thunderbolt NVMe is a built-in disk)', () => {
+    const node = (name: string, tran: string, rm: boolean) => ({
+      name,
+      type: 'disk',
+      size: 1e12,
+      rm,
+      hotplug: true,
+      tran,
+    });
+    const json = JSON.stringify({
+      blockdevices: [node('nvme1n1', 'nvme', false), node('sdc', 'usb', false), node('sdd', 'sata', true)],
+    });
+    const byName = new Map(parseLsblk(json).map((d) => [d.device, d.removable]));
+    expect(Object.fromEntries(byName)).toEqual({ '/dev/nvme1n1': false, '/dev/sdc': true, '/dev/sdd': true });
+  });
+
   it('reads an SD card in a USB reader with its auto-mounted partitions', () => {
     const all = drives('lsblk-laptop-sd-in-usb-reader.json');
     expect(all.get('/dev/sdb')).toEqual({

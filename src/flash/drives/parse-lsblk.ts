@@ -69,8 +69,10 @@ function toDrive(node: LsblkNode): Drive {
     vendor,
     serial: cleanText(node.serial),
     bus,
-    // An SD card is removable even when the kernel's flag says 0, as built-in mmc readers report it.
-    removable: flag(node.rm) || flag(node.hotplug) || bus === 'mmc',
+    // An SD card is removable even when the kernel's flag says 0, as built-in mmc readers report it; so is anything on
+    // USB (the SSDs Pis boot from). HOTPLUG alone is not: it also marks Thunderbolt and hot-swap bay disks, which
+    // must go through the internal-disk authorization, not the SD-card one.
+    removable: flag(node.rm) || bus === 'usb' || bus === 'mmc',
     readOnly: flag(node.ro),
     mountpoints: unique(allMountpoints(node)),
     partitions,

@@ -1,10 +1,10 @@
 import { constants, type Stats } from 'node:fs';
-import { type FileHandle, mkdtemp, open, readdir, realpath, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { type FileHandle, lstat, mkdtemp, open, readdir, realpath, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { runTool } from '../../tools/run-tool.js';
 import { FlashError } from '../flash-errors.js';
 import { systemProgram } from '../write/device-size.js';
+import { asUser } from './as-user.js';
 import type { InvokingUser } from './writer-guards.js';
 
 /** The source as the writer should read it, pinned so the file checked is the file written. */
@@ -45,22 +45,19 @@ export async function openSourceAsUser(
   user: InvokingUser | null,
   platform: NodeJS.Platform = process.platform,
 ): Promise<CheckedSource> {
-  let realPath: string;
-  let info: Stats;
-  try {
-    realPath = await realpath(source);
-    info = await stat(realPath);
-  } catch {
-    throw refuseSource(source, 'does not exist or cannot be reached');
-  }
-  if (!info.isFile()) throw refuseSource(source, 'is not a regular file');
-  const handle = await asUser(user, () => open(realPath, READ_FLAGS)).catch(() => {
-    throw refuseSource(source, 'is not readable by your account');
+  // Resolved and opened as the user, in one go: root looking first would tell the user what exists (and of which
+  // type) in folders they cannot open. So every failure up to the open says the same thing.
+  const found = await asUser(user, async () => {
+    const realPath = await realpath(source);
+    return { realPath, handle: await open(realPath, READ_FLAGS) };
+  }).catch(() => {
+    throw refuseSource(source, 'does not exist or is not readable by your account');
   });
+  const { realPath, handle } = found;
   const opened = await handle.stat();
-  if (!opened.isFile() || opened.ino !== info.ino || opened.dev !== info.dev) {
+  if (!opened.isFile()) {
     await handle.close();
-    throw refuseSource(source, 'changed while it was being checked');
+    throw refuseSource(source, 'is not a regular file');
   }
   const pin = platform === 'linux' ? await bindMountPin(handle).catch(() => null) : null;
   if (pin) {
@@ -108,26 +105,10 @@ export async function reopenChecked(
   throw refuseSource(source, 'changed while it was being checked');
 }
 
-/** Runs `action` with the user's effective uid/gid (and only their primary group), then returns to root. */
-async function asUser(user: InvokingUser | null, action: () => Promise<FileHandle>): Promise<FileHandle> {
-  if (!user || !process.seteuid || !process.setegid || !process.setgroups || !process.getgroups)
-    return action();
-  const groups = process.getgroups();
-  process.setgroups([user.gid]);
-  process.setegid(user.gid);
-  process.seteuid(user.uid);
-  try {
-    return await action();
-  } finally {
-    process.seteuid(0);
-    process.setegid(0);
-    process.setgroups(groups);
-  }
-}
-
 /**
  * Removes pins left by writers that were killed before they could release them: such a bind mount would keep the
- * image (and the disk it lives on, a USB stick say) busy until the next reboot.
+ * image (and the disk it lives on, a USB stick say) busy until the next reboot. Root umounts and deletes here, so only
+ * what root itself made counts: a real folder (no link) owned by root and closed to others, as mkdtemp makes it.
  */
 export async function sweepStalePins(base: string): Promise<string[]> {
   const swept: string[] = [];
@@ -136,12 +117,25 @@ export async function sweepStalePins(base: string): Promise<string[]> {
     const pid = Number(/^companion-writer-(\d+)-/.exec(name)?.[1] ?? NaN);
     if (!Number.isInteger(pid) || pid === process.pid || isAlive(pid)) continue;
     const dir = path.join(base, name);
+    const info = await lstat(dir).catch(() => null);
+    if (!info?.isDirectory() || info.uid !== (process.geteuid?.() ?? 0) || (info.mode & 0o077) !== 0)
+      continue;
     const umount = await systemProgram('umount');
     await runTool(umount, [path.join(dir, 'image')]).catch(() => null);
     await rm(dir, { recursive: true, force: true }).catch(() => undefined);
     swept.push(dir);
   }
   return swept;
+}
+
+/**
+ * Where pins go: /run, root's own. Never a shared temp folder: root sweeps the pin folder, and others can put
+ * companion-writer-<dead pid>-… entries into /tmp. Null (no pin; the path is re-checked instead) otherwise.
+ */
+export async function pinFolder(run = '/run'): Promise<string | null> {
+  if (process.geteuid?.() !== 0) return null;
+  const info = await lstat(run).catch(() => null);
+  return info?.isDirectory() && info.uid === 0 && (info.mode & 0o022) === 0 ? run : null;
 }
 
 function isAlive(pid: number): boolean {
@@ -155,7 +149,8 @@ function isAlive(pid: number): boolean {
 
 /** Bind-mounts the open file onto a root-only path; --no-canonicalize so mount(8) never re-resolves the link text. */
 async function bindMountPin(handle: FileHandle): Promise<{ path: string; release: () => Promise<void> }> {
-  const base = process.getuid?.() === 0 && (await stat('/run').catch(() => null)) ? '/run' : tmpdir();
+  const base = await pinFolder();
+  if (!base) throw new Error('no root-only folder for the pin');
   await sweepStalePins(base);
   // The pid in the name lets a later writer tell a pin whose writer was killed (SIGKILL skips `release`).
   const dir = await mkdtemp(path.join(base, `companion-writer-${process.pid}-`));

@@ -9,7 +9,13 @@ import { resourcesDir } from '../../provision/nixos-module.js';
 import { runToolOrThrow } from '../../tools/run-tool.js';
 import type { WriteImageToDeviceResult } from '../write/write-image-to-device.js';
 import { type SuperviseOptions, superviseWriter } from './supervise-writer.js';
-import { elevationUnavailable, PKEXEC_CANDIDATES, planWriterLaunch } from './writer-launch.js';
+import {
+  elevationUnavailable,
+  type InternalDisk,
+  internalDiskArgs,
+  PKEXEC_CANDIDATES,
+  planWriterLaunch,
+} from './writer-launch.js';
 import { WRITER_PROTOCOL_VERSION, type WriterRequest } from './writer-protocol.js';
 
 export interface RunPrivilegedWriterOptions extends SuperviseOptions {
@@ -20,11 +26,11 @@ export interface RunPrivilegedWriterOptions extends SuperviseOptions {
   devices?: readonly string[];
   verify?: boolean;
   /**
-   * The built-in disks among the devices, as the user confirmed them by model and size ('WDC WD20EZAZ (2 TB),
-   * /dev/sdb'). Non-empty starts the writer through its internal-disk launcher, whose own authorization says an
-   * internal disk will be erased; the writer refuses built-in disks from the other launcher whatever is asked.
+   * The built-in disk among the devices (at most one per write), as the user confirmed it by model and size, with its
+   * by-id name and size in bytes. Set, the writer is started through its internal-disk launcher with that disk as
+   * its arguments, which the password prompt shows; the writer writes no other built-in disk.
    */
-  internalDisks?: readonly string[];
+  internalDisk?: InternalDisk | null;
 }
 
 const HELPER_FILE = 'companion-flash-writer.cjs';
@@ -51,8 +57,9 @@ export async function runPrivilegedWriter(
   options: RunPrivilegedWriterOptions,
 ): Promise<WriteImageToDeviceResult> {
   const request = await buildWriterRequest(options);
-  const internalDisks = options.internalDisks ?? [];
-  const launcher = writerLauncherPath(internalDisks.length > 0);
+  const internalDisk = options.internalDisk ?? null;
+  const launcher = writerLauncherPath(internalDisk !== null);
+  const launcherArgs = internalDiskArgs(internalDisk);
   const platform = process.platform;
   const isRoot = process.getuid?.() === 0;
   // The real path: the writer refuses a pipe folder reached through a link (macOS's /var is one).
@@ -68,7 +75,7 @@ export async function runPrivilegedWriter(
       execPath: process.execPath,
       helperScript: writerHelperScript(),
       launcher,
-      internalDisks,
+      internalDisk,
       request,
       pkexec: PKEXEC_CANDIDATES.find((p) => existsSync(p)) ?? null,
       pipeDir,
@@ -77,10 +84,10 @@ export async function runPrivilegedWriter(
       const mkfifo = '/usr/bin/mkfifo';
       for (const fifo of [plan.pipes.in, plan.pipes.out]) await runToolOrThrow(mkfifo, ['-m', '600', fifo]);
     }
-    return await superviseWriter(plan, request, launcher, options);
+    return await superviseWriter(plan, request, { path: launcher, args: launcherArgs }, options);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT')
-      throw elevationUnavailable(launcher, 'the elevation tool vanished', request);
+      throw elevationUnavailable(launcher, 'the elevation tool vanished', request, launcherArgs);
     throw error;
   } finally {
     if (pipeDir) await rm(pipeDir, { recursive: true, force: true });

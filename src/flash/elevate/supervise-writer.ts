@@ -49,7 +49,8 @@ function writerStillRunning(pid: number | undefined, request: WriterRequest): Fl
 export function superviseWriter(
   plan: WriterLaunch,
   request: WriterRequest,
-  launcher: string,
+  /** The launcher and its arguments, for the command offered when elevation fails. */
+  launcher: { path: string; args: readonly string[] },
   options: SuperviseOptions,
 ): Promise<WriteImageToDeviceResult> {
   const { signal, onProgress, log = () => {}, cancelGraceMs = CANCEL_GRACE_MS } = options;
@@ -109,7 +110,8 @@ export function superviseWriter(
       stderr,
       outcome,
       cancelRequested,
-      launcher,
+      launcher: launcher.path,
+      launcherArgs: launcher.args,
       request,
     });
     // EPIPE when the writer (or pkexec) is gone before reading: its exit code tells the story.

@@ -1,4 +1,13 @@
-import { closeSync, constants, fstatSync, lstatSync, openSync, realpathSync, type Stats } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  lstatSync,
+  openSync,
+  realpathSync,
+  type Stats,
+  statSync,
+} from 'node:fs';
 import { Socket } from 'node:net';
 import path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
@@ -38,17 +47,41 @@ function openOrRefuse(file: string, flags: number, what: string, opened: number[
 }
 
 /**
+ * Opens `name` in the current folder, only when it is a FIFO already (lstat): root never opens another kind of node
+ * there, not even to look at it (opening a device can have side effects).
+ */
+function openFifoHere(name: string, flags: number, what: string, opened: number[]): number {
+  let info: Stats;
+  try {
+    info = lstatSync(name);
+  } catch (error) {
+    throw refuse(`${what} cannot be opened (${(error as NodeJS.ErrnoException).code})`);
+  }
+  if (info.isSymbolicLink()) throw refuse(`${what} is a symbolic link`);
+  if (!info.isFIFO()) throw refuse('they are not both FIFOs');
+  return openOrRefuse(name, flags, what, opened);
+}
+
+/**
  * macOS's `do shell script` gives the writer no stdin, so the app talks to it over two FIFOs it made in a private
  * folder. Root opens them without following a final link and without creating or truncating anything, then judges
  * the descriptors it holds (fstat), not the paths: each must be a FIFO, owned by the same non-root user as the folder,
- * which must be that user's 0700 folder, reached with no link on the way. Whatever stands at those paths, root thus
- * only ever writes into a pipe of the user who asked, and the user it works for is the pipes' owner.
+ * which must be that user's 0700 folder, reached with no link on the way. The pipes are looked up from the folder
+ * itself (the working directory, proven to be the folder opened), so a folder on the path swapped for a link after
+ * the check leads nowhere else. Whatever stands at those paths, root thus only ever opens and writes into a pipe of
+ * the user who asked, and the user it works for is the pipes' owner. `racer` runs right after the folder check
+ * (tests put a swap there).
  */
-export function openProtocolFifos(inPath: string, outPath: string): ProtocolFifos {
+export function openProtocolFifos(
+  inPath: string,
+  outPath: string,
+  racer: () => void = () => {},
+): ProtocolFifos {
   const dir = path.dirname(inPath);
   if (!path.isAbsolute(inPath) || path.dirname(outPath) !== dir || inPath === outPath)
     throw refuse('they must be two different files in one folder, given by absolute paths');
   const opened: number[] = [];
+  const cwd = process.cwd();
   try {
     let real: string | null = null;
     try {
@@ -58,8 +91,11 @@ export function openProtocolFifos(inPath: string, outPath: string): ProtocolFifo
     }
     if (real !== dir) throw refuse(`${dir} is not a real folder path (a link on the way, or missing)`);
     const folder = fstatSync(openOrRefuse(dir, DIR_FLAGS, dir, opened));
-    const input = openOrRefuse(inPath, IN_FLAGS, inPath, opened);
-    const output = openOrRefuse(outPath, OUT_FLAGS, outPath, opened);
+    racer();
+    process.chdir(dir);
+    if (!sameInode(statSync('.'), folder)) throw refuse('they changed while they were being checked');
+    const input = openFifoHere(path.basename(inPath), IN_FLAGS, inPath, opened);
+    const output = openFifoHere(path.basename(outPath), OUT_FLAGS, outPath, opened);
     const ends = [fstatSync(input), fstatSync(output)] as const;
     if (!ends.every((s) => s.isFIFO())) throw refuse('they are not both FIFOs');
     const uid = ends[0].uid;
@@ -76,6 +112,12 @@ export function openProtocolFifos(inPath: string, outPath: string): ProtocolFifo
   } catch (error) {
     for (const fd of opened) closeSync(fd);
     throw error instanceof FlashError ? error : refuse(`they could not be checked (${String(error)})`);
+  } finally {
+    try {
+      process.chdir(cwd);
+    } catch {
+      process.chdir('/');
+    }
   }
 }
 

@@ -1,10 +1,11 @@
-import { readFile, stat } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { assessDrive } from '../drives/drive-safety.js';
 import type { Drive } from '../drives/drive.js';
 import { listDrives } from '../drives/list-drives.js';
 import { findSourceDevice } from '../drives/source-device.js';
 import { FlashError } from '../flash-errors.js';
+import { loopIsUsersFile } from './loop-backing.js';
+import { assertNamedDisk, type NamedDisk } from './named-disk.js';
 
 /** Who asked for the write: the account whose permissions the source file is checked against. */
 export interface InvokingUser {
@@ -67,20 +68,31 @@ export function lookUpUser(uid: number): InvokingUser {
   return { uid, gid };
 }
 
+/** What the writer may do, as its launcher and the invoking user decide it (never the request). */
+export interface WriterAuthority {
+  scope: WriterScope;
+  /** With scope 'internal': the one built-in disk its authorization named. */
+  disk: NamedDisk | null;
+  /** Whom the write is for (null: root itself asked). */
+  user: InvokingUser | null;
+}
+
+export const REMOVABLE_ONLY: WriterAuthority = { scope: 'removable', disk: null, user: null };
+
 /**
  * The writer's own look at the device, because a root process must not take the app's word for it. The drive must
  * be a whole disk the system lists now, and pass the same policy the picker uses (no system disk, not the disk
- * holding the image, not read-only, has media) — with one stricter rule: "show all drives" is honoured for built-in
- * disks only when the writer was started through the internal-disk authorization (`scope`), never on the request's
- * word, since the request comes from the unprivileged app. Loop
- * devices are the exception: they are files posing as disks, never anyone's hardware, and the loop's own mounts
- * still decide whether it is in use.
+ * holding the image, not read-only, has media) — with one stricter rule: a built-in disk is written only when the
+ * writer was started through the internal-disk authorization and that authorization named this very disk (device
+ * number and size), never on the request's word, since the request comes from the unprivileged app. A loop device
+ * over a file the invoking user may write is no one's hardware and passes like a card; a loop over anyone else's
+ * file counts as the built-in disk it stands for.
  */
 export async function assertDeviceAllowed(
   device: string,
   sourceRealPath: string,
   drives: readonly Drive[] | null = null,
-  scope: WriterScope = 'removable',
+  authority: WriterAuthority = REMOVABLE_ONLY,
 ): Promise<Drive> {
   const list = drives ?? (await listDrives());
   const drive = list.find((d) => d.device === device || d.rawDevice === device);
@@ -91,13 +103,25 @@ export async function assertDeviceAllowed(
       'Pick the card again from the list (it may have been removed, or a partition was given instead of the disk).',
     );
   }
-  if (drive.bus === 'loop') await assertLoopOverFile(drive.device);
+  const loop = drive.bus === 'loop';
+  const usersLoop = loop && (await loopIsUsersFile(drive.device, authority.user));
+  const builtIn = drive.bus === 'virtual' || (!drive.removable && !loop) || (loop && !usersLoop);
+  const internal = builtIn && authority.scope === 'internal';
+  if (builtIn && loop && !internal) {
+    throw new FlashError(
+      'flash-device-refused',
+      `Refused to write ${device}: it is a loop device over a file your account may not write, so it counts as a built-in disk. Nothing was written.`,
+      'Set the loop device up over an image file of your own, or confirm it as an internal disk.',
+    );
+  }
   const verdict = assessDrive(drive, {
     imageSizeBytes: null,
     sourcePath: sourceRealPath,
     sourceDevice: await findSourceDevice(sourceRealPath),
-    showAllDrives: drive.bus === 'loop' || scope === 'internal',
+    showAllDrives: usersLoop || internal,
   });
+  // The policy's refusals (a system disk…) come first; only then whether the authorization named this disk.
+  if (verdict.writable && internal) await assertNamedDisk(drive, authority.disk);
   if (verdict.writable) return drive;
   const reason =
     verdict.reasons.find((r) => r.severity === 'refuse') ??
@@ -110,21 +134,4 @@ export async function assertDeviceAllowed(
       ? 'A built-in disk is only written after the separate "erase an internal disk" authorization: turn on "show all drives" in the app and confirm the disk there.'
       : 'Insert an SD card (or USB reader) and pick it; system disks are never written.',
   );
-}
-
-/**
- * A loop device set up over a block device (losetup /dev/loop0 /dev/sda) would carry the loop exemption onto real
- * hardware: only a loop backed by a regular file counts as "a file posing as a disk".
- */
-async function assertLoopOverFile(device: string): Promise<void> {
-  const name = device.replace(/^\/dev\//, '');
-  const backing = await readFile(`/sys/block/${name}/loop/backing_file`, 'utf8').catch(() => null);
-  const info = backing ? await stat(backing.trim()).catch(() => null) : null;
-  if (!info?.isFile()) {
-    throw new FlashError(
-      'flash-device-refused',
-      `${device} is a loop device that is not backed by a regular file; nothing was written.`,
-      'Loop devices are only written when they stand for an image file.',
-    );
-  }
 }

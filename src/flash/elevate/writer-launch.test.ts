@@ -20,7 +20,7 @@ const base: WriterLaunchContext = {
   launcher,
   pkexec: '/usr/bin/pkexec',
   pipeDir: null,
-  internalDisks: [],
+  internalDisk: null,
 };
 const request = { v: 1, source: "/home/me/it's.img", device: '/dev/sdb', verify: true } as const;
 
@@ -76,17 +76,34 @@ describe('planWriterLaunch', () => {
     expect(error.hint).toContain(sudoCommand(launcher, request));
   });
 
-  it('names the internal-disk scope only for a root caller, and the disk in the macOS prompt', () => {
-    const disks = ['WDC WD20EZAZ (2 TB), /dev/sdb'];
+  it('names the internal disk to the launcher (pkexec shows it), to a root writer, and in the macOS prompt', () => {
+    const disk = {
+      name: 'ata-WDC_WD20EZAZ_WD-WX12',
+      sizeBytes: 2000398934016,
+      label: 'WDC WD20EZAZ (2 TB), /dev/sdb',
+    };
     const direct = { ...base, isRoot: true, inElectron: false, execPath: '/usr/bin/node' };
-    expect(planWriterLaunch({ ...direct, internalDisks: disks }).env).toEqual({
+    expect(planWriterLaunch({ ...direct, internalDisk: disk }).env).toEqual({
       COMPANION_WRITER_SCOPE: 'internal',
+      COMPANION_WRITER_DISK: 'ata-WDC_WD20EZAZ_WD-WX12',
+      COMPANION_WRITER_DISK_BYTES: '2000398934016',
     });
     expect(planWriterLaunch(direct).env).toBeUndefined();
-    // Through pkexec the launcher alone decides: the app's environment never reaches the writer.
-    expect(planWriterLaunch({ ...base, internalDisks: disks }).env).toBeUndefined();
-    const mac = planWriterLaunch({ ...base, platform: 'darwin', pipeDir: '/tmp/p', internalDisks: disks });
+    // Through pkexec the launcher alone decides, from its arguments: the app's environment never reaches the writer.
+    const pkexec = planWriterLaunch({ ...base, internalDisk: disk });
+    expect(pkexec.env).toBeUndefined();
+    expect(pkexec.args).toEqual(['--disable-internal-agent', launcher, disk.name, '2000398934016']);
+    expect(planWriterLaunch({ ...base, isRoot: true, internalDisk: disk }).args).toEqual([
+      disk.name,
+      '2000398934016',
+    ]);
+    const mac = planWriterLaunch({ ...base, platform: 'darwin', pipeDir: '/tmp/p', internalDisk: disk });
     expect(mac.args[1]).toContain('ERASE the INTERNAL disk WDC WD20EZAZ (2 TB), /dev/sdb');
+    expect(mac.args[1]).toContain(`'/tmp/p/out' '${disk.name}' '2000398934016'`);
+    const unavailable = thrown(() =>
+      planWriterLaunch({ ...base, pkexec: null, request, internalDisk: disk }),
+    );
+    expect(unavailable.hint).toContain(`| sudo '${launcher}' '${disk.name}' '2000398934016'`);
   });
 
   it('builds the macOS osascript argv with both quotings applied to a fixed path', () => {

@@ -1,6 +1,16 @@
 import { CancelledError, CompanionError } from '../../errors.js';
 import { FlashError } from '../flash-errors.js';
+import type { NamedDisk } from './named-disk.js';
 import type { WriterEvent, WriterRequest, WriterResult } from './writer-protocol.js';
+
+/** The built-in disk of a write, as the user confirmed it ('WDC WD20EZAZ (2 TB), /dev/sdb'), and how it is named. */
+export interface InternalDisk extends NamedDisk {
+  label: string;
+}
+
+/** The internal launcher's arguments: the disk its authorization is for (pkexec's prompt shows them). */
+export const internalDiskArgs = (disk: InternalDisk | null): string[] =>
+  disk ? [disk.name, String(disk.sizeBytes)] : [];
 
 /** How the writer gets started: always an argv list, never a shell line built from input. */
 export interface WriterLaunch {
@@ -26,8 +36,8 @@ export interface WriterLaunchContext {
    * fixed paths polkit's policy names, one action each.
    */
   launcher: string;
-  /** The built-in disks of this write as the user confirmed them ('WDC WD20EZAZ (2 TB), /dev/sdb'); [] for cards. */
-  internalDisks: readonly string[];
+  /** The one built-in disk of this write; null when only cards are written. */
+  internalDisk: InternalDisk | null;
   /** For the terminal command offered when the app cannot ask for the password itself. */
   request?: WriterRequest;
   /** Where pkexec is, or null when it is not installed. */
@@ -51,8 +61,16 @@ export function planWriterLaunch(ctx: WriterLaunchContext): WriterLaunch {
   if (ctx.isRoot) {
     // Already root (CI, tests, `sudo companion`): nothing to elevate, and root may name the scope itself. Electron's
     // binary is no Node in the app's own process, so it takes the launcher (which picks the scope by its own name).
-    if (ctx.inElectron) return { file: ctx.launcher, args: [], via: 'direct', pipes: null };
-    const env = ctx.internalDisks.length > 0 ? { COMPANION_WRITER_SCOPE: 'internal' } : undefined;
+    const disk = ctx.internalDisk;
+    if (ctx.inElectron)
+      return { file: ctx.launcher, args: internalDiskArgs(disk), via: 'direct', pipes: null };
+    const env = disk
+      ? {
+          COMPANION_WRITER_SCOPE: 'internal',
+          COMPANION_WRITER_DISK: disk.name,
+          COMPANION_WRITER_DISK_BYTES: String(disk.sizeBytes),
+        }
+      : undefined;
     return {
       file: ctx.execPath,
       args: [ctx.helperScript],
@@ -63,17 +81,23 @@ export function planWriterLaunch(ctx: WriterLaunchContext): WriterLaunch {
   }
   if (ctx.platform === 'linux') {
     if (!ctx.pkexec)
-      throw elevationUnavailable(ctx.launcher, 'pkexec (polkit) is not installed', ctx.request);
+      throw elevationUnavailable(
+        ctx.launcher,
+        'pkexec (polkit) is not installed',
+        ctx.request,
+        internalDiskArgs(ctx.internalDisk),
+      );
     // --disable-internal-agent: without a desktop agent, fail (127) rather than prompt on the app's terminal.
-    return { file: ctx.pkexec, args: ['--disable-internal-agent', ctx.launcher], via: 'pkexec', pipes: null };
+    const args = ['--disable-internal-agent', ctx.launcher, ...internalDiskArgs(ctx.internalDisk)];
+    return { file: ctx.pkexec, args, via: 'pkexec', pipes: null };
   }
   if (!ctx.pipeDir) throw new Error('planWriterLaunch: macOS needs a pipe folder');
   const pipes = { in: `${ctx.pipeDir}/in`, out: `${ctx.pipeDir}/out` };
-  const command = [ctx.launcher, '--in', pipes.in, '--out', pipes.out].map(shellQuote).join(' ');
-  const prompt =
-    ctx.internalDisks.length > 0
-      ? `Pi & Backup Companion needs your password to ERASE the INTERNAL disk ${ctx.internalDisks.join(' and ')}: everything on it will be lost.`
-      : 'Pi & Backup Companion needs your password to write an image to an SD card.';
+  const argv = [ctx.launcher, '--in', pipes.in, '--out', pipes.out, ...internalDiskArgs(ctx.internalDisk)];
+  const command = argv.map(shellQuote).join(' ');
+  const prompt = ctx.internalDisk
+    ? `Pi & Backup Companion needs your password to ERASE the INTERNAL disk ${ctx.internalDisk.label}: everything on it will be lost.`
+    : 'Pi & Backup Companion needs your password to write an image to an SD card.';
   const script =
     `do shell script ${appleScriptString(command)} with prompt ${appleScriptString(prompt)} ` +
     'with administrator privileges';
@@ -94,13 +118,25 @@ export function appleScriptString(value: string): string {
  * The exact command that does the same write from a terminal, for when the app cannot ask for the password. Its stdin
  * ends after the request, which `detached` tells the writer is no cancel; Ctrl-C stops it.
  */
-export function sudoCommand(launcher: string, request: WriterRequest): string {
+export function sudoCommand(
+  launcher: string,
+  request: WriterRequest,
+  launcherArgs: readonly string[] = [],
+): string {
+  const command = [launcher, ...launcherArgs].map(shellQuote).join(' ');
   // printf, not echo: dash's echo would turn the JSON's \\ into \.
-  return `printf '%s\\n' ${shellQuote(JSON.stringify({ ...request, detached: true }))} | sudo ${shellQuote(launcher)}`;
+  return `printf '%s\\n' ${shellQuote(JSON.stringify({ ...request, detached: true }))} | sudo ${command}`;
 }
 
-export function elevationUnavailable(launcher: string, why: string, request?: WriterRequest): FlashError {
-  const command = request ? sudoCommand(launcher, request) : `sudo ${shellQuote(launcher)}`;
+export function elevationUnavailable(
+  launcher: string,
+  why: string,
+  request?: WriterRequest,
+  launcherArgs: readonly string[] = [],
+): FlashError {
+  const command = request
+    ? sudoCommand(launcher, request, launcherArgs)
+    : `sudo ${[launcher, ...launcherArgs].map(shellQuote).join(' ')}`;
   return new FlashError(
     'flash-elevation-unavailable',
     `The app could not ask for administrator rights to write the card: ${why}. Nothing was written.`,
@@ -117,6 +153,8 @@ export interface WriterExit {
   outcome: Extract<WriterEvent, { done: unknown } | { error: unknown }> | null;
   cancelRequested: boolean;
   launcher: string;
+  /** The internal launcher's disk arguments, for the command offered instead. */
+  launcherArgs?: readonly string[];
   request: WriterRequest;
 }
 
@@ -141,13 +179,13 @@ export function interpretWriterExit(exit: WriterExit): WriterResult {
       throw new FlashError(
         'flash-elevation-denied',
         'The password was not accepted, or your account may not administer this computer. Nothing was written.',
-        `Try again and check the password; otherwise ask an administrator to run: ${sudoCommand(exit.launcher, exit.request)}`,
+        `Try again and check the password; otherwise ask an administrator to run: ${sudoCommand(exit.launcher, exit.request, exit.launcherArgs)}`,
       );
     }
     const why = /no authentication agent/i.test(exit.stderr)
       ? 'no polkit authentication agent is running'
       : `pkexec failed (${lastLine(exit.stderr) || 'exit 127'})`;
-    throw elevationUnavailable(exit.launcher, why, exit.request);
+    throw elevationUnavailable(exit.launcher, why, exit.request, exit.launcherArgs);
   }
   if (exit.via === 'osascript' && /\(-128\)/.test(exit.stderr))
     throw new CancelledError('The password prompt was cancelled; nothing was written.');

@@ -7,9 +7,11 @@ import { FlashError } from '../flash-errors.js';
 import { type DeviceIdentity, identityOf } from '../write/device-identity.js';
 import { writeImageToDevice } from '../write/write-image-to-device.js';
 import { readLines } from './line-stream.js';
+import { asUser } from './as-user.js';
 import { openSourceAsUser } from './checked-source.js';
 import { assertDiskNotInUse } from './disk-in-use.js';
-import { assertDeviceAllowed, findInvokingUser, writerScopeOf } from './writer-guards.js';
+import { namedDiskOf } from './named-disk.js';
+import { assertDeviceAllowed, findInvokingUser, type InvokingUser, writerScopeOf } from './writer-guards.js';
 import {
   decodeControl,
   decodeRequest,
@@ -89,10 +91,11 @@ export async function runWriterSession(io: WriterSessionIo): Promise<number> {
     const accepted = await gotRequest;
     const devices = requestDevices(accepted);
     const { source, verify } = accepted;
-    const { checked, approved, user, scope } = await checkRequest(source, devices, io);
+    const { checked, approved, user, authority } = await checkRequest(source, devices, io);
+    const disk = authority.disk;
     try {
       await emit({
-        log: `Writing ${checked.realPath} to ${devices.join(', ')} as root (checked by the writer itself; source ${checked.pinned}; authorized for ${scope === 'internal' ? 'internal disks' : 'removable cards only'})`,
+        log: `Writing ${checked.realPath} to ${devices.join(', ')} as root (checked by the writer itself; source ${checked.pinned}; authorized for ${authority.scope === 'internal' && disk ? `the internal disk ${disk.name} (${disk.sizeBytes} bytes)` : 'removable cards only'})`,
       });
       const result = await writeImageToDevice({
         source: checked.path,
@@ -124,26 +127,27 @@ export async function runWriterSession(io: WriterSessionIo): Promise<number> {
  */
 async function checkRequest(source: string, devices: readonly string[], io: WriterSessionIo) {
   assertDistinctDisks(devices);
-  const approved = new Map<string, DeviceIdentity>();
-  for (const device of devices) approved.set(device, await assertDiskDevice(device));
   const user = findInvokingUser(io.env, io.pipeOwner);
-  const scope = writerScopeOf(io.env);
+  const authority = { scope: writerScopeOf(io.env), disk: namedDiskOf(io.env), user };
+  const approved = new Map<string, DeviceIdentity>();
+  for (const device of devices) approved.set(device, await assertDiskDevice(device, user));
   const checked = await openSourceAsUser(source, user);
   try {
     const drives = await listDrives();
     for (const device of devices) {
-      await assertDeviceAllowed(device, checked.realPath, drives, scope);
+      await assertDeviceAllowed(device, checked.realPath, drives, authority);
       await assertDiskNotInUse(device);
     }
-    return { checked, approved, user, scope };
+    return { checked, approved, user, authority };
   } catch (error) {
     await checked.close();
     throw error;
   }
 }
 
-async function assertDiskDevice(device: string): Promise<DeviceIdentity> {
-  const info = await stat(device).catch(() => null);
+/** Looked at as the user: root's stat would tell them what lies in folders they cannot open. */
+async function assertDiskDevice(device: string, user: InvokingUser | null): Promise<DeviceIdentity> {
+  const info = await asUser(user, () => stat(device)).catch(() => null);
   // macOS writes through /dev/rdiskN, a character device; everywhere else it must be a block device.
   const isDisk = info?.isBlockDevice() || (process.platform === 'darwin' && info?.isCharacterDevice());
   if (!info || !isDisk) {

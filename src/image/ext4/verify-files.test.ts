@@ -35,6 +35,16 @@ const missing = (path: string): ReadBackFile => ({
 });
 
 describe('verifyInjectedFiles', () => {
+  it('names sizes and digests of a file anyone may read, never of a secret one (0600)', () => {
+    const pub = { ...KEY, mode: 0o644 };
+    const shorter = { ...good, mode: 0o644, size: 2 };
+    expect(verifyInjectedFiles([pub], [shorter])).toMatchObject([{ expected: '6 bytes', actual: '2 bytes' }]);
+    const other = { ...good, mode: 0o644, sha256: sha('SECRET') };
+    expect(verifyInjectedFiles([pub], [other])).toMatchObject([{ expected: sha('secret') }]);
+    const text = describeMismatches(verifyInjectedFiles([KEY], [{ ...good, size: 2, sha256: sha('se') }]));
+    expect(text).not.toMatch(/\d+ bytes|[0-9a-f]{64}/);
+  });
+
   it('finds nothing wrong when everything matches', () => {
     expect(verifyInjectedFiles([KEY], [goodDir, good], [DIR])).toEqual([]);
   });
@@ -50,9 +60,13 @@ describe('verifyInjectedFiles', () => {
     [
       'other bytes, same length',
       [{ ...good, sha256: sha('SECRET') }],
-      [{ field: 'sha256', expected: sha('secret') }],
+      [{ field: 'sha256', expected: 'the content written', actual: 'other content' }],
     ],
-    ['a different size', [{ ...good, size: 0 }], [{ field: 'size', expected: '6 bytes', actual: '0 bytes' }]],
+    [
+      'a different size',
+      [{ ...good, size: 0 }],
+      [{ field: 'size', expected: 'the length written', actual: 'another length' }],
+    ],
     ['wrong mode', [{ ...good, mode: 0o644 }], [{ field: 'mode', expected: '0600', actual: '0644' }]],
     [
       'wrong owner',
@@ -87,7 +101,7 @@ describe('describeMismatches', () => {
   it('lists every mismatch on one line (it ends up in a one-line error), never contents', () => {
     const text = describeMismatches(verifyInjectedFiles([KEY], [{ ...good, mode: 0o644, sha256: sha('x') }]));
     expect(text).toBe(
-      `/var/lib/b/key: sha256 is ${sha('x')}, expected ${sha('secret')}; /var/lib/b/key: mode is 0644, expected 0600`,
+      '/var/lib/b/key: sha256 is other content, expected the content written; /var/lib/b/key: mode is 0644, expected 0600',
     );
     expect(text).not.toContain('secret');
   });

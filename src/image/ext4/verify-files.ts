@@ -33,10 +33,15 @@ function compare(want: Expectation, got: ReadBackFile | undefined): Mismatch[] {
   if (!got?.exists) return [mismatch('missing', `a ${want.type}`, 'nothing')];
   if (got.type !== want.type) return [mismatch('type', want.type, got.type)];
   const found: Mismatch[] = [];
+  // A file others may not read holds a secret (host key, PSK): its length or digest in a log would tell an attacker
+  // the password's length, or let them test guesses offline.
+  const secret = want.type === 'file' && (want.mode & 0o004) === 0;
   if (want.size !== undefined && got.size !== want.size) {
-    found.push(mismatch('size', `${want.size} bytes`, `${got.size} bytes`));
+    if (secret) found.push(mismatch('size', 'the length written', 'another length'));
+    else found.push(mismatch('size', `${want.size} bytes`, `${got.size} bytes`));
   } else if (want.sha256 !== undefined && got.sha256 !== want.sha256) {
-    found.push(mismatch('sha256', want.sha256, got.sha256 ?? 'none'));
+    if (secret) found.push(mismatch('sha256', 'the content written', 'other content'));
+    else found.push(mismatch('sha256', want.sha256, got.sha256 ?? 'none'));
   }
   if (got.mode !== want.mode) found.push(mismatch('mode', octal(want.mode), octal(got.mode)));
   if (got.uid !== want.uid) found.push(mismatch('uid', String(want.uid), String(got.uid)));

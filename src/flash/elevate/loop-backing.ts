@@ -1,0 +1,60 @@
+import { constants } from 'node:fs';
+import { open, readFile, stat } from 'node:fs/promises';
+import { runTool } from '../../tools/run-tool.js';
+import { FlashError } from '../flash-errors.js';
+import { systemProgram } from '../write/device-size.js';
+import { asUser } from './as-user.js';
+import type { InvokingUser } from './writer-guards.js';
+
+// Never create, truncate, follow a final link or wait on a FIFO: this open only asks "may you write it?".
+const WRITE_PROBE = constants.O_WRONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
+
+/** Linux dev_t as "major:minor" (major in bits 8–19 and above 32, minor in bits 0–7 and 20–31). */
+const majorMinor = (dev: number) =>
+  `${((dev >> 8) & 0xfff) | (Math.floor(dev / 2 ** 32) & ~0xfff)}:${(dev & 0xff) | ((dev >> 12) & 0xfff00)}`;
+
+/** The backing file's inode as the loop driver holds it (LOOP_GET_STATUS64), which no rename can change. */
+async function backingInode(device: string): Promise<{ ino: number; dev: string } | null> {
+  const losetup = await systemProgram('losetup').catch(() => null);
+  if (!losetup) return null;
+  const result = await runTool(losetup, ['--list', '--json', '-O', 'NAME,BACK-INO,BACK-MAJ:MIN', device]);
+  try {
+    const [entry] = (JSON.parse(result.stdout) as { loopdevices: Record<string, unknown>[] }).loopdevices;
+    const ino = Number(entry?.['back-ino']);
+    const dev = String(entry?.['back-maj:min'] ?? '').trim();
+    return Number.isSafeInteger(ino) && /^\d+:\d+$/.test(dev) ? { ino, dev } : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Whether the loop device is "a file posing as a disk" that the invoking user could overwrite anyway: backed by a
+ * regular file that the user can open for writing (as themselves) and that is the very inode the loop driver holds.
+ * A loop over someone else's file (a VM disk, a container image, a closed LUKS file root set up) is no such thing:
+ * false, and the caller treats it as the built-in disk it stands for. Root itself asking may write any loop file.
+ * A loop over a block device is refused outright: it would carry the loop exemption onto real hardware.
+ */
+export async function loopIsUsersFile(device: string, user: InvokingUser | null): Promise<boolean> {
+  const name = device.replace(/^\/dev\//, '');
+  const backing = (await readFile(`/sys/block/${name}/loop/backing_file`, 'utf8').catch(() => '')).trim();
+  const info = backing ? await stat(backing).catch(() => null) : null;
+  if (!info?.isFile()) {
+    throw new FlashError(
+      'flash-device-refused',
+      `${device} is a loop device that is not backed by a regular file; nothing was written.`,
+      'Loop devices are only written when they stand for an image file.',
+    );
+  }
+  if (!user) return true;
+  const opened = await asUser(user, async () => {
+    const handle = await open(backing, WRITE_PROBE);
+    try {
+      return await handle.stat();
+    } finally {
+      await handle.close();
+    }
+  }).catch(() => null);
+  const held = opened?.isFile() ? await backingInode(device) : null;
+  return Boolean(opened && held && opened.ino === held.ino && majorMinor(opened.dev) === held.dev);
+}
