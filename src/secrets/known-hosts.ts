@@ -7,6 +7,7 @@ import { mkdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { InvalidRequestError } from '../errors.js';
 import { writeFileAtomically } from '../store/atomic-file.js';
+import { withFileLock } from '../store/file-lock.js';
 import { parsePublicKeyLine } from './ssh-host-key.js';
 
 export interface PinHostKeyOptions {
@@ -125,16 +126,20 @@ export async function pinHostKey(options: PinHostKeyOptions): Promise<void> {
   const key = parsePublicKeyLine(publicKeyLine);
   const names = new Set(hostNames.map((name) => name.toLowerCase()));
 
-  const lines = await readLines(file);
-  // A trailing newline leaves an empty last element; keep the file's lines without it.
-  if (lines.at(-1) === '') lines.pop();
-  const kept = lines.map((line) => withoutNames(line, names)).filter((line): line is string => line !== null);
-  kept.push(`${[...new Set(hostNames)].join(',')} ${key.keyType} ${key.blob.toString('base64')}`);
-
   await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
-  const mode = await stat(file).then(
-    (info) => info.mode & 0o777,
-    () => 0o600,
-  );
-  await writeFileAtomically(file, `${kept.join('\n')}\n`, mode);
+  // Read and write under a lock: the app and a `companion` run pinning two hosts at once must both end up in it.
+  await withFileLock(file, async () => {
+    const lines = await readLines(file);
+    // A trailing newline leaves an empty last element; keep the file's lines without it.
+    if (lines.at(-1) === '') lines.pop();
+    const kept = lines
+      .map((line) => withoutNames(line, names))
+      .filter((line): line is string => line !== null);
+    kept.push(`${[...new Set(hostNames)].join(',')} ${key.keyType} ${key.blob.toString('base64')}`);
+    const mode = await stat(file).then(
+      (info) => info.mode & 0o777,
+      () => 0o600,
+    );
+    await writeFileAtomically(file, `${kept.join('\n')}\n`, mode);
+  });
 }

@@ -3,12 +3,20 @@ import { join } from 'node:path';
 import { LogLine, TaskSnapshot } from '../contract/index.js';
 import { CompanionError } from '../errors.js';
 import { writeFileAtomically } from '../store/atomic-file.js';
+import { withFileLock } from '../store/file-lock.js';
 
 const INTERRUPTED = {
   code: 'interrupted',
   message: 'The app exited while this task was running.',
   hint: 'Read the log to see how far it got, then run it again.',
 };
+
+/** A run still marked running or queued when this process started was cut off by a crash or quit. */
+function asInterrupted(task: TaskSnapshot): TaskSnapshot {
+  return task.state === 'running' || task.state === 'queued'
+    ? { ...task, state: 'failed', error: INTERRUPTED, endedAt: task.endedAt ?? task.startedAt }
+    : task;
+}
 
 /** The task history could not be written (a full or read-only data folder); the tasks themselves are unaffected. */
 export class TaskHistoryError extends CompanionError {
@@ -27,6 +35,10 @@ export class TaskHistory {
   private readonly dir: string;
   private readonly indexFile: string;
   private writing: Promise<void> = Promise.resolve();
+  /** Entries read at start-up: they belong to earlier runs or to other processes, which may still update them. */
+  private loadedIds = new Set<string>();
+  /** Every entry that is not this process's own (see merge). */
+  private readonly theirs = new Set<string>();
 
   constructor(
     dataDir: string,
@@ -54,21 +66,31 @@ export class TaskHistory {
     }
     const parsed = TaskSnapshot.array().safeParse(safeJson(raw));
     if (!parsed.success) return [];
-    return parsed.data.map((task) =>
-      task.state === 'running' || task.state === 'queued'
-        ? { ...task, state: 'failed' as const, error: INTERRUPTED, endedAt: task.endedAt ?? task.startedAt }
-        : task,
-    );
+    this.loadedIds = new Set(parsed.data.map((task) => task.id));
+    for (const id of this.loadedIds) this.theirs.add(id);
+    return parsed.data.map(asInterrupted);
   }
 
-  async save(tasks: TaskSnapshot[]): Promise<TaskSnapshot[]> {
-    const kept = tasks.slice(-this.limit);
-    const dropped = tasks.slice(0, Math.max(0, tasks.length - kept.length));
+  /**
+   * Saves this process's view of the history, merged with what other processes (the app and any `companion`
+   * command share the folder) saved meanwhile: under a lock, the file is re-read; tasks this process runs or ran
+   * replace their entries, every other entry on disk is kept as it is there. `clear` empties it for everyone.
+   * Returns the merged history, oldest first.
+   */
+  async save(tasks: TaskSnapshot[], { clear = false } = {}): Promise<TaskSnapshot[]> {
+    let result: TaskSnapshot[] = [];
     const write = async () => {
       try {
         await mkdir(this.dir, { recursive: true, mode: 0o700 });
-        await writeFileAtomically(this.indexFile, JSON.stringify(kept, null, 1));
-        await Promise.all(dropped.map((task) => rm(this.logFileOf(task.id), { force: true })));
+        await withFileLock(this.indexFile, async () => {
+          const merged = clear ? tasks : this.merge(await this.readIndex(), tasks);
+          const kept = merged.slice(-this.limit);
+          const dropped = merged.slice(0, merged.length - kept.length);
+          await writeFileAtomically(this.indexFile, JSON.stringify(kept, null, 1));
+          await Promise.all(dropped.map((task) => rm(this.logFileOf(task.id), { force: true })));
+          // What was running before we started shows as cut off, as at load; newer runs of others show live.
+          result = kept.map((task) => (this.loadedIds.has(task.id) ? asInterrupted(task) : task));
+        });
       } catch (error) {
         throw new TaskHistoryError(this.indexFile, error);
       }
@@ -76,7 +98,25 @@ export class TaskHistory {
     // Serialise writes: two tasks ending together must not race their renames.
     this.writing = this.writing.then(write, write);
     await this.writing;
-    return kept;
+    return result;
+  }
+
+  /**
+   * Ours over theirs. An entry first seen on disk (loaded at start-up, or written by another process) is theirs for
+   * good: it stays as its owner last wrote it, and is not brought back once the owner's limit dropped it.
+   */
+  private merge(onDisk: TaskSnapshot[], ours: TaskSnapshot[]): TaskSnapshot[] {
+    const incoming = new Set(ours.map((task) => task.id));
+    for (const task of onDisk) if (!incoming.has(task.id)) this.theirs.add(task.id);
+    const byId = new Map(onDisk.map((task) => [task.id, task]));
+    for (const task of ours) if (!this.theirs.has(task.id)) byId.set(task.id, task);
+    return [...byId.values()].sort((a, b) => a.startedAt.localeCompare(b.startedAt));
+  }
+
+  private async readIndex(): Promise<TaskSnapshot[]> {
+    const raw = await readFile(this.indexFile, 'utf8').catch(() => '[]');
+    const parsed = TaskSnapshot.array().safeParse(safeJson(raw));
+    return parsed.success ? parsed.data : [];
   }
 
   async appendLog(id: string, line: LogLine): Promise<void> {

@@ -90,7 +90,7 @@ export class TaskManager {
 
   async clearHistory(): Promise<number> {
     const removed = this.finished.length;
-    this.finished = await this.history.save([]);
+    this.finished = await this.history.save([], { clear: true });
     return removed;
   }
 
