@@ -1,61 +1,33 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmod, copyFile, mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { chmod, copyFile, mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildSdImage } from '../fixtures/sd-image.js';
+import { ROOT_OFFSET, buildSdImage } from '../fixtures/sd-image.js';
 import { makeSopsYaml } from '../fixtures/sops-file.js';
 import { catFile, fsck, statFile } from '../helpers/debugfs-probe.js';
+import {
+  PSK,
+  fingerprintOf,
+  makeOutputDir,
+  makeProvisionWorkspace,
+  runCompanion,
+  sopsFixtures,
+} from '../helpers/provision-cli.js';
 
-/** Provisioning end to end through the CLI exactly as users script it, checked with the real debugfs and e2fsck. */
-const root = join(import.meta.dirname, '..', '..');
-const cli = join(root, 'dist', 'cli', 'companion.cjs');
-const sopsFixtures = join(root, 'test', 'fixtures', 'sops');
-const ROOT_OFFSET = 38 * 1024 * 1024;
-const PSK = 'correct "horse" \\ battery $staple';
-
+// Provisioning end to end through the CLI exactly as users script it, checked with the real debugfs and e2fsck.
 let dir: string;
 let home: string;
 let hostKeyFile: string;
 let pskFile: string;
 
 beforeAll(async () => {
-  await stat(cli).catch(() => {
-    throw new Error('dist/cli is missing: run `npm run build` (npm test does it).');
-  });
-  dir = await mkdtemp(join(tmpdir(), 'provision-it-'));
-  home = join(dir, 'home');
-  await mkdir(home);
-  hostKeyFile = join(dir, 'host_key');
-  spawnSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'root@pi', '-f', hostKeyFile]);
-  pskFile = join(dir, 'psk');
-  await writeFile(pskFile, `${PSK}\n`, { mode: 0o600 });
+  ({ dir, home, hostKeyFile, pskFile } = await makeProvisionWorkspace());
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
-function companion(args: string[], env: NodeJS.ProcessEnv = {}) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, [cli, ...args], {
-      env: { ...process.env, COMPANION_HOME: home, ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-async function outputDir(name: string): Promise<string> {
-  const out = join(dir, name);
-  await mkdir(out);
-  return out;
-}
-
-function fingerprintOf(pubFile: string): string {
-  return spawnSync('ssh-keygen', ['-lf', pubFile]).stdout.toString().split(' ')[1]!;
-}
+const companion = (args: string[], env: NodeJS.ProcessEnv = {}) => runCompanion(home, args, env);
+const outputDir = (name: string) => makeOutputDir(dir, name);
 
 describe('companion provision-image', () => {
   it('writes the three files under /var/lib with exact bytes, modes and owners, and reports them', async () => {
@@ -188,161 +160,6 @@ describe('companion provision-image', () => {
       uid: 0,
     });
     expect(fsck(image, rootOffset).status).toBe(0);
-  });
-
-  it('refuses a tampered SOPS file before writing anything', async () => {
-    const fixture = await buildSdImage(await outputDir('f3'));
-    const tampered = join(dir, 'tampered.yaml');
-    const original = await readFile(join(sopsFixtures, 'secrets.yaml'), 'utf8');
-    await writeFile(
-      tampered,
-      original.replace(/data:([A-Za-z0-9+/])/, (_m, c: string) => `data:${c === 'A' ? 'B' : 'A'}`),
-    );
-    const out = await outputDir('out3');
-    const result = await companion([
-      'provision-image',
-      'pi',
-      out,
-      '--image',
-      fixture.path,
-      '--secrets',
-      tampered,
-      '--age-key',
-      join(sopsFixtures, 'age-keys.txt'),
-    ]);
-    expect(result.code).not.toBe(0);
-    expect(result.stderr).toMatch(/^error: .*(MAC|modified)/im);
-    expect(result.stderr).toMatch(/^hint: /m);
-    expect(await readdir(out)).toEqual([]);
-  });
-
-  it.each([
-    ['a root that is not ext4', { root: 'vfat' as const }, /ext4/],
-    ['a truncated image', { truncateBy: 8 * 1024 * 1024 }, /cut short|truncated/i],
-  ])('refuses %s and leaves nothing behind', async (_name, options, message) => {
-    const fixture = await buildSdImage(await outputDir(`f-${Math.random().toString(36).slice(2)}`), options);
-    const out = await outputDir(`out-${Math.random().toString(36).slice(2)}`);
-    const result = await companion([
-      'provision-image',
-      'pi',
-      out,
-      '--image',
-      fixture.path,
-      '--no-wifi',
-      '--host-key',
-      hostKeyFile,
-    ]);
-    expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(message);
-    expect(result.stderr.split('\n').filter((line) => line.startsWith('error: '))).toHaveLength(1);
-    expect(await readdir(out)).toEqual([]);
-  });
-
-  it('fails on a corrupt zstd stream with nothing left behind', async () => {
-    const fixture = await buildSdImage(await outputDir('f6'), {
-      compress: 'zstd',
-      corrupt: 'zstd',
-      padMiB: 16,
-    });
-    const out = await outputDir('out6');
-    const result = await companion([
-      'provision-image',
-      'pi',
-      out,
-      '--image',
-      fixture.compressedPath!,
-      '--no-wifi',
-      '--host-key',
-      hostKeyFile,
-    ]);
-    expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/^error: The zstd image is damaged/m);
-    expect(await readdir(out)).toEqual([]);
-  });
-
-  it('never reports success when the read-back disagrees (a debugfs that lies about modes)', async () => {
-    const fixture = await buildSdImage(await outputDir('f7'));
-    const fakeBin = join(dir, 'lying-bin');
-    await mkdir(fakeBin);
-    // Delegates to the real debugfs but reports every mode as 0644 in `stat`: the verification must catch it.
-    await writeFile(
-      join(fakeBin, 'debugfs'),
-      '#!/bin/sh\n/usr/sbin/debugfs "$@" | sed -E "s/Mode: +0?[0-7]+/Mode:  0644/"\n',
-    );
-    await chmod(join(fakeBin, 'debugfs'), 0o755);
-    const out = await outputDir('out7');
-    const result = await companion(
-      ['provision-image', 'pi', out, '--image', fixture.path, '--no-wifi', '--host-key', hostKeyFile],
-      { PATH: `${fakeBin}:${process.env.PATH}` },
-    );
-    expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/ssh_host_ed25519_key\b.*mode/i);
-    expect(await readdir(out)).toEqual([]);
-  });
-
-  it('refuses to overwrite an existing file unless --force', async () => {
-    const fixture = await buildSdImage(await outputDir('f8'));
-    const out = await outputDir('out8');
-    const dest = join(out, 'pi.img');
-    await copyFile(fixture.path, dest);
-    const before = createHash('sha256')
-      .update(await readFile(dest))
-      .digest('hex');
-    const refused = await companion(['provision-image', 'pi', dest, '--image', fixture.path, '--no-wifi']);
-    expect(refused.code).toBe(1);
-    expect(refused.stderr).toMatch(/already exists/);
-    expect(
-      createHash('sha256')
-        .update(await readFile(dest))
-        .digest('hex'),
-    ).toBe(before);
-    const forced = await companion([
-      'provision-image',
-      'pi',
-      dest,
-      '--image',
-      fixture.path,
-      '--no-wifi',
-      '--force',
-    ]);
-    expect(forced.code, forced.stderr).toBe(0);
-    expect(forced.stdout).toMatch(/Host key: +SHA256:/);
-  });
-
-  it('validates the Wi-Fi password before doing any work', async () => {
-    const fixture = await buildSdImage(await outputDir('f9'));
-    const shortPsk = join(dir, 'short-psk');
-    await writeFile(shortPsk, 'short\n');
-    const out = await outputDir('out9');
-    const result = await companion([
-      'provision-image',
-      'pi',
-      out,
-      '--image',
-      fixture.path,
-      '--wifi-ssid',
-      'x',
-      '--wifi-psk-file',
-      shortPsk,
-    ]);
-    expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/8 to 63 characters/);
-    expect(await readdir(out)).toEqual([]);
-  });
-
-  it('pins before placing the image: a failing pin leaves nothing at dest', async () => {
-    const fixture = await buildSdImage(await outputDir('f10'));
-    const badHome = await outputDir('bad-home');
-    await writeFile(join(badHome, '.ssh'), 'not a folder');
-    const out = await outputDir('out10');
-    const result = await companion(
-      ['provision-image', 'pi10', out, '--image', fixture.path, '--no-wifi', '--user-known-hosts'],
-      { HOME: badHome },
-    );
-    expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/^error: Could not pin the host key/m);
-    expect(result.stderr).toMatch(/^hint: .*~\/\.ssh is a folder/m);
-    expect(await readdir(out)).toEqual([]);
   });
 
   it('lets only one of two racing runs claim the same new file', async () => {
