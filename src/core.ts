@@ -11,6 +11,7 @@ import { ProvisionService } from './provision/provision-service.js';
 import type { Keychain } from './secrets/keychain.js';
 import { KeytarKeychain } from './secrets/keytar-keychain.js';
 import { appDataDir } from './store/app-paths.js';
+import { assertTrustedDataDir } from './store/data-dir-trust.js';
 import { SecretTempJournal, sweepSecretTemps, type SweepReport } from './store/secret-temp-journal.js';
 import { SettingsStore } from './store/settings-store.js';
 import { currentSecretTempJournal, useSecretTempJournal } from './tasks/cleanup-on-exit.js';
@@ -45,7 +46,9 @@ export interface Core {
 
 export async function createCore(options: CoreOptions = {}): Promise<Core> {
   const dataDir = options.dataDir ?? appDataDir();
+  await assertTrustedDataDir(dataDir);
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  await assertTrustedDataDir(dataDir);
   const { journal, report: sweptSecretTemps } = await openSecretTempJournal(dataDir);
   const events = new EventHub();
   const settings = new SettingsStore(dataDir);

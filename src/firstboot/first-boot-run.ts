@@ -8,10 +8,9 @@ import type {
   HostProfile,
 } from '../contract/index.js';
 import { CancelledError, CompanionError, whyUnreadable } from '../errors.js';
+import { afterConnect, type RunState } from './check-trusted-host.js';
 import { FirstBootError } from './first-boot-errors.js';
 import { fingerprintOfPublicKeyLine } from '../secrets/ssh-host-key.js';
-import { sshEd25519ToAgeRecipient } from '../secrets/ssh-to-age.js';
-import { nextSteps } from './next-steps.js';
 import type { RemoteShell } from './remote-shell.js';
 
 /** What ssh2 presented and how it compared; the union `connectPinned` returns. */
@@ -81,12 +80,6 @@ export interface FirstBootInput {
 
 const MAX_ATTEMPTS_KEPT = 50;
 const RETRY_CONNECT_MS = 3000;
-
-const MISMATCH_EXPLANATION =
-  'The Pi presented a different SSH host key than the one injected into its image. Either the key we injected ' +
-  'was not used (the image was not built with the /var/lib/bootstrap hostKeys module — see the NixOS module on the ' +
-  'Provision page), a different card or machine answered at this address, or someone is intercepting the ' +
-  'connection. Nothing was sent to it: no login was attempted.';
 
 function emptyReport(profile: HostProfile): FirstBootReport {
   return {
@@ -255,114 +248,4 @@ function loginFailed(
         }
       : {}),
   });
-}
-
-const ageRecipientOf = (keyLine: string) =>
-  keyLine.startsWith('ssh-ed25519 ') ? sshEd25519ToAgeRecipient(keyLine) : null;
-
-interface RunState {
-  input: FirstBootInput;
-  deps: FirstBootDeps;
-  report: FirstBootReport;
-  update: (patch: Partial<FirstBootReport>) => void;
-}
-
-async function afterConnect(
-  outcome: ConnectOutcome,
-  found: { address: string; port: number },
-  { input, deps, report, update }: RunState,
-): Promise<FirstBootReport> {
-  const { profile, log } = input;
-  const presented = {
-    presentedKeyLine: outcome.presented.keyLine,
-    presentedFingerprint: outcome.presented.fingerprint,
-  };
-  if (outcome.kind === 'mismatch') {
-    update({
-      trust: { ...report.trust, ...presented, status: 'mismatch', explanation: MISMATCH_EXPLANATION },
-    });
-    log(
-      `HOST KEY MISMATCH: expected ${outcome.pinnedFingerprint}, got ${outcome.presented.fingerprint}`,
-      'error',
-    );
-    throw new FirstBootError(
-      'firstboot-host-key-mismatch',
-      `${found.address} is not the Pi you provisioned: it presented ${outcome.presented.fingerprint}, ` +
-        `but ${profile.name} was pinned to ${outcome.pinnedFingerprint}. No login was attempted.`,
-      'Check that the card you flashed is the one in the Pi and that the image uses the /var/lib/bootstrap ' +
-        'host key module; then provision and flash again. Do not trust this key unless you know why it changed.',
-    );
-  }
-  if (outcome.kind === 'unpinned') {
-    update({ trust: { ...report.trust, ...presented, status: 'unpinned', explanation: null } });
-    throw new FirstBootError(
-      'firstboot-host-key-unpinned',
-      `${profile.name} has no pinned host key; ${found.address} presented ${outcome.presented.fingerprint}.`,
-      'Compare this fingerprint with the one the Pi shows on its console (ssh-keygen -lf ' +
-        '/var/lib/bootstrap/ssh_host_ed25519_key.pub), then trust it to continue (on the command line: ' +
-        `--trust ${outcome.presented.fingerprint}).`,
-    );
-  }
-  const { session } = outcome;
-  try {
-    // A key trusted in this run must be pinned before anything else; for a pinned host, adding the address it
-    // answered on is a convenience for the deploy's ssh, so a failure there is a warning.
-    if (!profile.pinnedHostKey) await deps.pin(outcome.presented, found);
-    else
-      await deps.pin(outcome.presented, found).catch((error: unknown) => {
-        log(`Could not add ${found.address} to the app's known_hosts: ${(error as Error).message}`, 'warn');
-      });
-    update({
-      stage: 'checking',
-      trust: { ...report.trust, ...presented, status: 'match', explanation: null },
-      login: { ok: true, user: profile.access.sshUser, method: outcome.method, error: null },
-    });
-    log(
-      `Host key matches the pin (${outcome.presented.fingerprint}); logged in as ${profile.access.sshUser}`,
-    );
-    const checks = await deps.runChecks({
-      shell: session,
-      checks: profile.checks,
-      // The Wi-Fi file holds the PSK: when provisioning injected one, it must still be root's alone.
-      privateFiles: (profile.lastProvision?.files ?? [])
-        .filter((file) => file.mode === 0o600 && !file.path.startsWith('/var/lib/bootstrap/'))
-        .map((file) => file.path),
-      signal: input.signal,
-      onResult: (result) => {
-        update({ checks: [...report.checks, result], waiting: null });
-        log(
-          `${result.status.toUpperCase()} ${result.name}: ${result.summary}`,
-          result.status === 'fail' ? 'warn' : 'info',
-        );
-      },
-      onWaiting: (text) => update({ waiting: text }),
-    });
-    const failed = checks.filter((c) => c.status === 'fail');
-    // Next steps (the deploy above all) only for a Pi that passed; a failing one shows only its check results.
-    const steps =
-      failed.length === 0
-        ? nextSteps({
-            profile,
-            found,
-            ageRecipient: profile.pinnedHostKey?.ageRecipient || ageRecipientOf(outcome.presented.keyLine),
-            sshConfigFile: await deps.writeDeployConfig(found).catch((error: unknown) => {
-              log(`Could not write the deploy's ssh settings: ${(error as Error).message}`, 'warn');
-              return null;
-            }),
-            platform: deps.platform,
-            hasNixosRebuild: await deps.hasNixosRebuild(),
-          })
-        : report.nextSteps;
-    update({ checks, passed: failed.length === 0, nextSteps: steps });
-    if (failed.length > 0) {
-      throw new FirstBootError(
-        'firstboot-checks-failed',
-        `${failed.length} of ${checks.length} checks failed on ${profile.name}: ${failed.map((c) => `${c.name} (${c.summary})`).join('; ')}.`,
-        'Each check shows its output; fix the cause on the Pi (or its NixOS config) and run the checks again.',
-      );
-    }
-    return report;
-  } finally {
-    await session.close();
-  }
 }

@@ -169,33 +169,7 @@ export class FlashService {
           device: drive.device,
         })),
       });
-      const lines: string[] = [];
-      for (const { drive, card } of cards) {
-        if (!card?.ok) {
-          lines.push(`${drive.device} FAILED: ${card?.error?.message ?? 'no result'}`);
-          continue;
-        }
-        const done = [
-          `${drive.device} holds the image (${card.bytesWritten} bytes, sha256 ${result.sourceSha256})` +
-            (card.verified ? ', verified by reading it back' : '; verification was skipped'),
-        ];
-        ctx.setOutcome([...lines, `${done[0]}.`].join('\n'));
-        done.push(
-          await this.recheckBootstrapFiles(
-            drive.device,
-            source.path,
-            { ...result, verified: card.verified },
-            ctx,
-          ),
-        );
-        if (request.eject ?? true) {
-          const ejected = await ejectDrive(drive, { log: (line, level) => ctx.log(line, level) });
-          done.push(
-            ejected ? 'ejected — you can remove the card' : 'not ejected: eject it before removing it',
-          );
-        } else done.push('left attached (eject was turned off)');
-        lines.push(`${done.filter(Boolean).join('; ')}.`);
-      }
+      const lines = await this.finishCards(cards, result, source.path, request.eject ?? true, ctx);
       // One sentence per card, so a batch shows which cards to keep and which to flash again.
       ctx.setOutcome(lines.join('\n'));
       const failed = cards.filter(({ card }) => !card?.ok).map(({ drive }) => drive.device);
@@ -208,6 +182,42 @@ export class FlashService {
       }
       return result;
     });
+  }
+
+  /** Per card: re-checks the bootstrap files of a good one and ejects it; returns one outcome sentence per card. */
+  private async finishCards(
+    cards: readonly { drive: DriveChoice['drive']; card: DeviceWriteResult | undefined }[],
+    result: { sourceSha256: string },
+    imagePath: string,
+    eject: boolean,
+    ctx: TaskContext,
+  ): Promise<string[]> {
+    const lines: string[] = [];
+    for (const { drive, card } of cards) {
+      if (!card?.ok) {
+        lines.push(`${drive.device} FAILED: ${card?.error?.message ?? 'no result'}`);
+        continue;
+      }
+      const done = [
+        `${drive.device} holds the image (${card.bytesWritten} bytes, sha256 ${result.sourceSha256})` +
+          (card.verified ? ', verified by reading it back' : '; verification was skipped'),
+      ];
+      ctx.setOutcome([...lines, `${done[0]}.`].join('\n'));
+      done.push(
+        await this.recheckBootstrapFiles(
+          drive.device,
+          imagePath,
+          { ...result, verified: card.verified },
+          ctx,
+        ),
+      );
+      if (eject) {
+        const ejected = await ejectDrive(drive, { log: (line, level) => ctx.log(line, level) });
+        done.push(ejected ? 'ejected — you can remove the card' : 'not ejected: eject it before removing it');
+      } else done.push('left attached (eject was turned off)');
+      lines.push(`${done.filter(Boolean).join('; ')}.`);
+    }
+    return lines;
   }
 
   /**

@@ -14,7 +14,7 @@ import { generateEd25519HostKey, type Ed25519HostKey } from '../secrets/ssh-host
 import { holdSecretTemp } from '../tasks/cleanup-on-exit.js';
 import type { TaskContext } from '../tasks/task-manager.js';
 import { BOOTSTRAP_FILES } from './bootstrap-files.js';
-import { findRootPartition } from './find-root-partition.js';
+import { findRootPartition, type RootPartition } from './find-root-partition.js';
 import { buildSdImageWithNix } from './nix-build.js';
 import { ageRecipientOf, type ResolvedProvision } from './resolve-provision.js';
 import { renderNetworkManagerEnv } from './wifi-credentials.js';
@@ -56,17 +56,7 @@ export async function provisionImage(
   try {
     const sourcePath = await obtainSource(ctx, plan);
     ctx.log(`Writing ${sourcePath} to a temporary file next to ${plan.dest}`);
-    const { bytesWritten: sizeBytes } = await writeImageTo({
-      source: sourcePath,
-      dest: temp,
-      signal: ctx.signal,
-      // The image changes below, so it is hashed once at the end instead of twice.
-      hash: false,
-      // fsynced below once injected: most of it can reach the disk while zstd still works.
-      writeBack: true,
-      onProgress: ({ readBytes, totalBytes }) =>
-        ctx.progress({ phase: 'decompressing', done: readBytes, total: totalBytes, unit: 'bytes' }),
-    });
+    const sizeBytes = await decompressToTemp(ctx, sourcePath, temp);
 
     const root = await findRootPartition(temp);
     ctx.log(`Root file system: partition ${root.index} "${root.label}" at byte ${root.offset}`);
@@ -96,40 +86,8 @@ export async function provisionImage(
     await fsyncPath(dirname(plan.dest));
     ctx.log(`Wrote ${plan.dest}`);
 
-    const outcome: ProvisionOutcome = {
-      pin,
-      files: readBack.map((f): FileInfo => ({
-        path: f.path,
-        mode: f.mode,
-        uid: f.uid,
-        gid: f.gid,
-        sha256: f.sha256,
-      })),
-      record: {
-        image: plan.dest,
-        sizeBytes,
-        at: (options.now ?? (() => new Date()))().toISOString(),
-        rootPartitionOffset: root.offset,
-        hostKeyFingerprint: hostKey.fingerprint,
-        ageRecipient: pin.ageRecipient,
-        // The Wi-Fi file's digest is left out of what is saved: with SSID and layout known, it would let anyone who
-        // reads settings.json test password guesses offline, far faster than attacking WPA.
-        files: readBack.map((f): FileInfo => ({
-          path: f.path,
-          mode: f.mode,
-          uid: f.uid,
-          gid: f.gid,
-          sha256: f.path === BOOTSTRAP_FILES.wifiEnv.path ? null : f.sha256,
-        })),
-      },
-    };
-    await options.record(outcome).catch((error: unknown) => {
-      throw new ProvisionError(
-        'provision-record-failed',
-        `${plan.dest} is complete and verified, but saving the result in the app's settings failed: ${describeError(error).message}`,
-        'The image is usable. Provision again to record it, or check that the app data folder is writable.',
-      );
-    });
+    const outcome = provisionOutcome(plan, options, { pin, hostKey, root, sizeBytes, readBack });
+    await recordOutcome(plan, options, outcome);
     ctx.setOutcome(
       `${plan.dest} is ready and verified. It is readable only by you (0600): it holds the host's private key` +
         (plan.wifi ? ' and the Wi-Fi password.' : '.'),
@@ -146,6 +104,77 @@ export async function provisionImage(
   } finally {
     await releaseTemp();
   }
+}
+
+/** Decompresses the source into the temp file, unhashed and written back early; returns its size. */
+async function decompressToTemp(ctx: TaskContext, sourcePath: string, temp: string): Promise<number> {
+  const { bytesWritten } = await writeImageTo({
+    source: sourcePath,
+    dest: temp,
+    signal: ctx.signal,
+    // The image changes below, so it is hashed once at the end instead of twice.
+    hash: false,
+    // fsynced below once injected: most of it can reach the disk while zstd still works.
+    writeBack: true,
+    onProgress: ({ readBytes, totalBytes }) =>
+      ctx.progress({ phase: 'decompressing', done: readBytes, total: totalBytes, unit: 'bytes' }),
+  });
+  return bytesWritten;
+}
+
+function provisionOutcome(
+  plan: ResolvedProvision,
+  options: ProvisionImageOptions,
+  made: {
+    pin: PinnedHostKey;
+    hostKey: Ed25519HostKey;
+    root: RootPartition;
+    sizeBytes: number;
+    readBack: readonly FileInfo[];
+  },
+): ProvisionOutcome {
+  const { pin, hostKey, root, sizeBytes, readBack } = made;
+  return {
+    pin,
+    files: readBack.map((f): FileInfo => ({
+      path: f.path,
+      mode: f.mode,
+      uid: f.uid,
+      gid: f.gid,
+      sha256: f.sha256,
+    })),
+    record: {
+      image: plan.dest,
+      sizeBytes,
+      at: (options.now ?? (() => new Date()))().toISOString(),
+      rootPartitionOffset: root.offset,
+      hostKeyFingerprint: hostKey.fingerprint,
+      ageRecipient: pin.ageRecipient,
+      // The Wi-Fi file's digest is left out of what is saved: with SSID and layout known, it would let anyone who
+      // reads settings.json test password guesses offline, far faster than attacking WPA.
+      files: readBack.map((f): FileInfo => ({
+        path: f.path,
+        mode: f.mode,
+        uid: f.uid,
+        gid: f.gid,
+        sha256: f.path === BOOTSTRAP_FILES.wifiEnv.path ? null : f.sha256,
+      })),
+    },
+  };
+}
+
+async function recordOutcome(
+  plan: ResolvedProvision,
+  options: ProvisionImageOptions,
+  outcome: ProvisionOutcome,
+): Promise<void> {
+  await options.record(outcome).catch((error: unknown) => {
+    throw new ProvisionError(
+      'provision-record-failed',
+      `${plan.dest} is complete and verified, but saving the result in the app's settings failed: ${describeError(error).message}`,
+      'The image is usable. Provision again to record it, or check that the app data folder is writable.',
+    );
+  });
 }
 
 /**

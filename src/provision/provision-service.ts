@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { ProvisionPlan, ProvisionRequest } from '../contract/index.js';
+import { claimFileLock } from '../store/file-lock.js';
 import type { TaskManager } from '../tasks/task-manager.js';
 import { BOOTSTRAP_FILES } from './bootstrap-files.js';
 import { ProvisionError } from './provision-errors.js';
@@ -46,6 +47,29 @@ export class ProvisionService {
         'Wait for that run to finish or cancel it in the Tasks panel.',
       );
     }
+    // The app and `companion` runs share the data folder: a second run for this host elsewhere would replace the pin
+    // of the image the first one is making.
+    const releaseHost = await claimFileLock(join(this.deps.dataDir, 'locks', `provision-${resolved.host}`));
+    if (!releaseHost) {
+      throw new ProvisionError(
+        'provision-busy',
+        `${resolved.host} is already being provisioned by another window of the app or a companion command.`,
+        'Wait for that run to finish (or cancel it where it runs), then start this one again.',
+      );
+    }
+    try {
+      return this.startTask(request, resolved, releaseHost);
+    } catch (error) {
+      await releaseHost();
+      throw error;
+    }
+  }
+
+  private startTask(
+    request: ProvisionRequest,
+    resolved: ResolvedProvision,
+    releaseHost: () => Promise<void>,
+  ): { id: string; result: Promise<ProvisionOutcome> } {
     const profile = this.deps.hosts.get(request.host);
     const record = (outcome: ProvisionOutcome) =>
       this.deps.hosts
@@ -65,10 +89,11 @@ export class ProvisionService {
       return outcome;
     });
     this.running.set(task.id, { host: resolved.host, dest: resolved.dest });
-    void task.result.then(
-      () => this.running.delete(task.id),
-      () => this.running.delete(task.id),
-    );
+    const ended = () => {
+      this.running.delete(task.id);
+      void releaseHost();
+    };
+    void task.result.then(ended, ended);
     return task;
   }
 

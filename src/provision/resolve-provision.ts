@@ -1,19 +1,18 @@
 import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { basename, dirname, join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { defaultSecretKeyNames, type HostProfile, type ProvisionRequest } from '../contract/index.js';
 import { sniffImageFormat } from '../image/image-format.js';
 import { loadAgeIdentities } from '../secrets/age-identities.js';
 import { decryptSopsFile } from '../secrets/sops/decrypt-sops.js';
-import { parseEd25519PrivateKey, type Ed25519HostKey } from '../secrets/ssh-host-key.js';
+import type { Ed25519HostKey } from '../secrets/ssh-host-key.js';
 import { sshEd25519ToAgeRecipient } from '../secrets/ssh-to-age.js';
 import { findTool } from '../tools/find-tool.js';
 import type { ToolId } from '../tools/tool-catalog.js';
-import { readFile } from 'node:fs/promises';
-import { whyUnreadable } from '../errors.js';
 import { ProvisionError } from './provision-errors.js';
-import { validateWifiCredentials, type WifiCredentials } from './wifi-credentials.js';
+import { resolveHostKey, resolveWifi, sopsTextReader } from './resolve-secrets.js';
+import type { WifiCredentials } from './wifi-credentials.js';
 
 export type SecretOrigin = 'sops' | 'typed' | 'file' | 'generated' | 'none';
 
@@ -63,61 +62,9 @@ export async function resolveProvision(
   // Only the SOPS file the request names: a user who chose to type the Wi-Fi details must not need an age key.
   const sopsFile = request.sopsFile ? resolve(request.sopsFile) : undefined;
   const sops = sopsFile ? await openSops(sopsFile, request.ageKeyFile, deps) : null;
-  const fromSops = (key: string): string | undefined => {
-    const value = sops?.lookup(key);
-    if (value === undefined || value === null) return undefined;
-    if (Buffer.isBuffer(value)) return value.toString('utf8');
-    if (typeof value === 'string' || typeof value === 'number') return String(value);
-    throw new ProvisionError(
-      'provision-secret-type',
-      `"${key}" in ${basename(sopsFile!)} is a ${Array.isArray(value) ? 'list' : typeof value}, not a text value.`,
-      `Store ${key} as a single string in the SOPS file.`,
-    );
-  };
-
-  let wifi: WifiCredentials | null = null;
-  let wifiOrigin: ResolvedProvision['wifiOrigin'] = null;
-  if (!request.noWifi) {
-    const ssid = request.wifiSsid ?? fromSops(keyNames.wifiSsid);
-    const psk = request.wifiPsk ?? fromSops(keyNames.wifiPsk);
-    if (ssid === undefined || psk === undefined) {
-      const missing = [ssid === undefined && 'Wi-Fi name (SSID)', psk === undefined && 'Wi-Fi password']
-        .filter(Boolean)
-        .join(' and ');
-      throw new ProvisionError(
-        'provision-wifi-missing',
-        sops
-          ? `The ${missing} is neither given nor in ${basename(sopsFile!)} (looked for "${keyNames.wifiSsid}" and "${keyNames.wifiPsk}").`
-          : `The ${missing} is missing.`,
-        'Type them in, add them to the host’s SOPS file, or choose “no Wi-Fi” for a Pi on Ethernet.',
-      );
-    }
-    const country = request.wifiCountry ?? fromSops(keyNames.wifiCountry) ?? profile?.wifiCountry ?? null;
-    wifi = validateWifiCredentials({ ssid, psk, country });
-    wifiOrigin = {
-      ssid: request.wifiSsid !== undefined ? 'typed' : 'sops',
-      psk: request.wifiPsk !== undefined ? 'typed' : 'sops',
-    };
-    if (!wifi.country) warnings.push('No Wi-Fi country set: some 5 GHz channels may stay unavailable.');
-  }
-
-  let hostKey: Ed25519HostKey | null = null;
-  let hostKeyOrigin: SecretOrigin = 'generated';
-  if (request.hostKeyFile) {
-    hostKey = parseHostKey(await readInput(request.hostKeyFile, 'host key file'), request.hostKeyFile);
-    hostKeyOrigin = 'file';
-  } else {
-    const text = fromSops(keyNames.hostKey);
-    if (text !== undefined) {
-      hostKey = parseHostKey(text, `"${keyNames.hostKey}" in ${basename(sopsFile!)}`);
-      hostKeyOrigin = 'sops';
-    }
-  }
-  if (!hostKey && sops) {
-    warnings.push(
-      `No "${keyNames.hostKey}" in the SOPS file: a new host key will be generated. Add its age recipient to .sops.yaml afterwards.`,
-    );
-  }
+  const secrets = { keyNames, sops, sopsFile, fromSops: sopsTextReader(sops, sopsFile) };
+  const { wifi, wifiOrigin } = resolveWifi(request, profile, secrets, warnings);
+  const { hostKey, hostKeyOrigin } = await resolveHostKey(request, secrets, warnings);
   return {
     host,
     dest,
@@ -245,28 +192,4 @@ async function openSops(file: string, ageKeyFile: string | undefined, deps: Reso
     home: deps.home ?? homedir(),
   });
   return decryptSopsFile(path, identities);
-}
-
-async function readInput(path: string, what: string): Promise<string> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (error) {
-    throw new ProvisionError(
-      'provision-input-unreadable',
-      `The ${what} ${path} ${whyUnreadable(error)}.`,
-      'Check the path and that you may read the file.',
-    );
-  }
-}
-
-function parseHostKey(text: string, where: string): Ed25519HostKey {
-  try {
-    return parseEd25519PrivateKey(text);
-  } catch (error) {
-    throw new ProvisionError(
-      'provision-host-key-invalid',
-      `The host key from ${where} is not usable: ${(error as Error).message}`,
-      'Provide an unencrypted OpenSSH ed25519 private key (ssh-keygen -t ed25519 -N ""), or leave it out to generate one.',
-    );
-  }
 }

@@ -63,3 +63,28 @@ export async function withFileLock<T>(
     await release().catch(() => undefined); // already released, or taken over as stale: nothing left to undo
   }
 }
+
+/**
+ * Claims `<file>.lock` for as long as a long run lasts, or answers null at once when another live process holds it.
+ * The claim is refreshed while held, so it goes stale only when its holder died; call the result to let go.
+ */
+export async function claimFileLock(
+  file: string,
+  options: FileLockOptions = {},
+): Promise<(() => Promise<void>) | null> {
+  const staleMs = Math.max(options.staleMs ?? 10_000, 2000);
+  await mkdir(dirname(file), { recursive: true, mode: 0o700 });
+  try {
+    const release = await lockfile.lock(file, {
+      realpath: false,
+      stale: staleMs,
+      update: staleMs / 2,
+      retries: 0,
+      onCompromised: () => undefined,
+    });
+    return () => release().catch(() => undefined);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ELOCKED') return null;
+    throw error;
+  }
+}

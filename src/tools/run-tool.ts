@@ -2,12 +2,12 @@ import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process'
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
-import { StringDecoder } from 'node:string_decoder';
 import { CancelledError, CompanionError } from '../errors.js';
 import { trackProcessGroup } from '../tasks/cleanup-on-exit.js';
 import { createSearchContext, MissingToolError, missingToolError, type SearchContext } from './find-tool.js';
 import { locateKnownProgram } from './system-programs.js';
 import { toolEntryForProgram } from './tool-catalog.js';
+import { LineSplitter, TailBuffer } from './tool-output.js';
 
 /** A descriptor handed to the child beyond stdin/stdout/stderr; `extraFds[i]` becomes fd `FIRST_EXTRA_FD + i`. */
 export type ExtraFd =
@@ -73,58 +73,6 @@ function lastLines(text: string, count: number): string {
   return text.trimEnd().split('\n').slice(-count).join('\n');
 }
 
-/** Keeps the last `max` bytes of a stream. */
-class TailBuffer {
-  private chunks: Buffer[] = [];
-  private size = 0;
-  constructor(private readonly max: number) {}
-
-  push(chunk: Buffer): void {
-    this.chunks.push(chunk);
-    this.size += chunk.length;
-    while (this.chunks.length > 1 && this.size - (this.chunks[0]?.length ?? 0) >= this.max) {
-      this.size -= this.chunks.shift()?.length ?? 0;
-    }
-  }
-
-  toString(): string {
-    let all = Buffer.concat(this.chunks);
-    if (all.length <= this.max) return all.toString('utf8');
-    all = all.subarray(all.length - this.max);
-    // Do not start in the middle of a UTF-8 character.
-    let start = 0;
-    while (start < all.length && start < 3 && ((all[start] ?? 0) & 0xc0) === 0x80) start++;
-    return all.subarray(start).toString('utf8');
-  }
-}
-
-/** Splits a byte stream into lines for a callback; an endless line is cut at `max` characters. */
-class LineSplitter {
-  private readonly decoder = new StringDecoder('utf8');
-  private pending = '';
-  constructor(
-    private readonly onLine: (line: string) => void,
-    private readonly max: number,
-  ) {}
-
-  push(chunk: Buffer): void {
-    const lines = (this.pending + this.decoder.write(chunk)).split('\n');
-    this.pending = lines.pop() ?? '';
-    for (const line of lines) this.onLine(line.endsWith('\r') ? line.slice(0, -1) : line);
-    if (this.pending.length > this.max) this.flush();
-  }
-
-  end(): void {
-    this.pending += this.decoder.end();
-    this.flush();
-  }
-
-  private flush(): void {
-    if (this.pending) this.onLine(this.pending);
-    this.pending = '';
-  }
-}
-
 function mergeEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, ...extra };
   for (const [key, value] of Object.entries(env)) if (value === undefined) delete env[key];
@@ -164,47 +112,107 @@ export async function runTool(file: string, args: readonly string[], options: Ru
   return runResolved(found ?? file, args, options);
 }
 
+/** Own process group, so an abort also stops what the tool started (wrapper scripts, ssh under borg). */
+function spawnInOwnGroup(
+  file: string,
+  args: readonly string[],
+  options: RunToolOptions,
+  extraFds: readonly ExtraFd[],
+): ChildProcess {
+  const stdin: 'ignore' | 'pipe' = options.stdin === undefined ? 'ignore' : 'pipe';
+  const stdio: StdioOptions = [stdin, 'pipe', 'pipe', ...extraFds.map(extraStdio)];
+  return spawn(file, args, {
+    cwd: options.cwd,
+    env: mergeEnv(options.env),
+    stdio,
+    detached: true,
+  });
+}
+
+function killGroup(child: ChildProcess, sig: NodeJS.Signals): void {
+  try {
+    if (child.pid !== undefined) process.kill(-child.pid, sig);
+  } catch {
+    child.kill(sig); // the group is gone or was never made; the child itself may still be there
+  }
+}
+
+interface ToolOutput {
+  out: { stdout: TailBuffer; stderr: TailBuffer };
+  splitters: { stdout: LineSplitter | undefined; stderr: LineSplitter | undefined };
+}
+
+function toolOutput(options: RunToolOptions, maxBufferBytes: number): ToolOutput {
+  return {
+    out: { stdout: new TailBuffer(maxBufferBytes), stderr: new TailBuffer(maxBufferBytes) },
+    splitters: {
+      stdout: options.onStdoutLine && new LineSplitter(options.onStdoutLine, maxBufferBytes),
+      stderr: options.onStderrLine && new LineSplitter(options.onStderrLine, maxBufferBytes),
+    },
+  };
+}
+
+/** Keeps each stream's tail and feeds the line callbacks, or for binary stdout the raw one (and keeps nothing). */
+function forwardOutput(
+  child: ChildProcess,
+  options: RunToolOptions,
+  { out, splitters }: ToolOutput,
+  fail: (error: unknown) => void,
+): void {
+  for (const name of ['stdout', 'stderr'] as const) {
+    const raw = name === 'stdout' ? options.onStdoutData : undefined;
+    child[name]?.on('data', (chunk: Buffer) => {
+      if (!raw) out[name].push(chunk);
+      try {
+        if (raw) raw(chunk);
+        else splitters[name]?.push(chunk);
+      } catch (error) {
+        fail(error); // a throwing callback must not crash the process from inside a stream event
+      }
+    });
+  }
+}
+
+/** Writes stdin and the input descriptors (then EOF), and hooks up the output descriptors. */
+function feedChildDescriptors(
+  child: ChildProcess,
+  options: RunToolOptions,
+  extraFds: readonly ExtraFd[],
+): void {
+  if (options.stdin !== undefined && child.stdin) {
+    child.stdin.on('error', () => {}); // EPIPE when the child exits without reading: its exit status tells
+    child.stdin.end(options.stdin);
+  }
+  extraFds.forEach((fd, i) => {
+    const stream = child.stdio[FIRST_EXTRA_FD + i];
+    if ('input' in fd) (stream as Writable).on('error', () => {}).end(fd.input);
+    if ('output' in fd) (stream as Readable).on('data', fd.output);
+  });
+}
+
 function runResolved(file: string, args: readonly string[], options: RunToolOptions): Promise<ToolResult> {
   const { signal, extraFds = [], maxBufferBytes = MIB, killGraceMs = 2000 } = options;
   if (signal?.aborted) return Promise.reject(new CancelledError(`${path.basename(file)} was cancelled.`));
   return new Promise<ToolResult>((resolve, reject) => {
-    const stdin: 'ignore' | 'pipe' = options.stdin === undefined ? 'ignore' : 'pipe';
-    const stdio: StdioOptions = [stdin, 'pipe', 'pipe', ...extraFds.map(extraStdio)];
-    // Own process group, so an abort also stops what the tool started (wrapper scripts, ssh under borg).
-    const child: ChildProcess = spawn(file, args, {
-      cwd: options.cwd,
-      env: mergeEnv(options.env),
-      stdio,
-      detached: true,
-    });
+    const child = spawnInOwnGroup(file, args, options, extraFds);
     // Listed until it is gone, so a CLI that exits first (a second Ctrl-C) still kills what the tool started.
     const untrackGroup = child.pid === undefined ? () => false : trackProcessGroup(child.pid);
-    const out = { stdout: new TailBuffer(maxBufferBytes), stderr: new TailBuffer(maxBufferBytes) };
-    const splitters = {
-      stdout: options.onStdoutLine && new LineSplitter(options.onStdoutLine, maxBufferBytes),
-      stderr: options.onStderrLine && new LineSplitter(options.onStderrLine, maxBufferBytes),
-    };
+    const output = toolOutput(options, maxBufferBytes);
+    const { out, splitters } = output;
     let exit: Pick<ToolResult, 'code' | 'signal'> | null = null;
     let failure: unknown = null;
     let aborted = false;
     let settled = false;
     let closeTimer: NodeJS.Timeout | undefined;
 
-    const killGroup = (sig: NodeJS.Signals) => {
-      try {
-        if (child.pid !== undefined) process.kill(-child.pid, sig);
-      } catch {
-        child.kill(sig); // the group is gone or was never made; the child itself may still be there
-      }
-    };
     let stopping = false;
     const stop = () => {
       if (stopping) return;
       stopping = true;
-      killGroup('SIGTERM');
+      killGroup(child, 'SIGTERM');
       // Not cleared on exit: it also sweeps group members that ignored SIGTERM.
       setTimeout(() => {
-        killGroup('SIGKILL');
+        killGroup(child, 'SIGKILL');
         untrackGroup();
       }, killGraceMs).unref();
     };
@@ -237,28 +245,8 @@ function runResolved(file: string, args: readonly string[], options: RunToolOpti
       });
     };
 
-    for (const name of ['stdout', 'stderr'] as const) {
-      const raw = name === 'stdout' ? options.onStdoutData : undefined;
-      child[name]?.on('data', (chunk: Buffer) => {
-        if (!raw) out[name].push(chunk);
-        try {
-          if (raw) raw(chunk);
-          else splitters[name]?.push(chunk);
-        } catch (error) {
-          fail(error); // a throwing callback must not crash the process from inside a stream event
-        }
-      });
-    }
-    if (options.stdin !== undefined && child.stdin) {
-      child.stdin.on('error', () => {}); // EPIPE when the child exits without reading: its exit status tells
-      child.stdin.end(options.stdin);
-    }
-    extraFds.forEach((fd, i) => {
-      const stream = child.stdio[FIRST_EXTRA_FD + i];
-      if ('input' in fd) (stream as Writable).on('error', () => {}).end(fd.input);
-      if ('output' in fd) (stream as Readable).on('data', fd.output);
-    });
-
+    forwardOutput(child, options, output, fail);
+    feedChildDescriptors(child, options, extraFds);
     child.on('error', (error: NodeJS.ErrnoException) => {
       if (child.pid === undefined) {
         settled = true;

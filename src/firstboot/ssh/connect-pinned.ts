@@ -1,6 +1,12 @@
 import { Client } from 'ssh2';
 import { CancelledError } from '../../errors.js';
-import { describeMethod, planLogin, type LoginCredentials, type LoginMethod } from './login-plan.js';
+import {
+  describeMethod,
+  planLogin,
+  type LoginCredentials,
+  type LoginMethod,
+  type LoginPlan,
+} from './login-plan.js';
 import { PinnedSession } from './pinned-session.js';
 import {
   describePresentedKey,
@@ -39,6 +45,42 @@ const SOCKET_REASONS: Record<string, string> = {
   EAI_AGAIN: 'the name does not resolve',
 };
 
+type PinnedKey = ReturnType<typeof pinnedKeyBlob>;
+
+/** What a connection whose host key was refused returns: the key shown, and the pin it failed (if any). */
+function refusedHostVerdict(shown: PresentedHostKey, pinned: PinnedKey | null): ConnectPinnedResult {
+  return pinned
+    ? { kind: 'mismatch', presented: shown, pinnedFingerprint: pinned.fingerprint }
+    : { kind: 'unpinned', presented: shown };
+}
+
+/** Turns an ssh2 error into ours; after the host key matched, a dropped connection is a login problem. */
+function classifyConnectError(
+  error: Error & { level?: string; code?: string },
+  attempt: {
+    host: string;
+    port: number;
+    username: string;
+    readyTimeout: number;
+    pinned: PinnedKey | null;
+    login: LoginPlan | null;
+  },
+  hostAccepted: boolean,
+): Error {
+  const { host, port, username, readyTimeout, pinned, login } = attempt;
+  if (error.level === 'client-authentication')
+    return authFailed(username, host, (login?.tried ?? []).map(describeMethod));
+  if (error.level === 'client-timeout') {
+    return unreachable(host, port, `no SSH handshake within ${Math.ceil(readyTimeout / 1000)} s`, error);
+  }
+  if (error.level === 'handshake' && pinned && /host key/i.test(error.message)) {
+    return hostKeyType(host, port, pinned.keyType);
+  }
+  const reason = (error.code && SOCKET_REASONS[error.code]) ?? error.message;
+  if (hostAccepted) return loginDropped(username, host, reason, error);
+  return unreachable(host, port, reason, error);
+}
+
 /**
  * Connects to `host`, compares the host key it presents byte for byte with the pinned one, and logs in only when they
  * are equal. On a mismatch (or with nothing pinned) the key exchange is aborted before any authentication, so the
@@ -61,26 +103,8 @@ export async function connectPinned(options: ConnectPinnedOptions): Promise<Conn
   // failures" from an agent with many keys) is a login problem, not a Pi still booting, and must not be retried.
   let hostAccepted = false;
 
-  const verdict = (): ConnectPinnedResult => {
-    const shown = presented as PresentedHostKey;
-    return pinned
-      ? { kind: 'mismatch', presented: shown, pinnedFingerprint: pinned.fingerprint }
-      : { kind: 'unpinned', presented: shown };
-  };
-
-  const classify = (error: Error & { level?: string; code?: string }): Error => {
-    if (error.level === 'client-authentication')
-      return authFailed(username, host, (login?.tried ?? []).map(describeMethod));
-    if (error.level === 'client-timeout') {
-      return unreachable(host, port, `no SSH handshake within ${Math.ceil(readyTimeout / 1000)} s`, error);
-    }
-    if (error.level === 'handshake' && pinned && /host key/i.test(error.message)) {
-      return hostKeyType(host, port, pinned.keyType);
-    }
-    const reason = (error.code && SOCKET_REASONS[error.code]) ?? error.message;
-    if (hostAccepted) return loginDropped(username, host, reason, error);
-    return unreachable(host, port, reason, error);
-  };
+  const verdict = () => refusedHostVerdict(presented as PresentedHostKey, pinned);
+  const attempt = { host, port, username, readyTimeout, pinned, login };
 
   return new Promise<ConnectPinnedResult>((resolve, reject) => {
     let settled = false;
@@ -104,7 +128,9 @@ export async function connectPinned(options: ConnectPinnedOptions): Promise<Conn
       // A missing or broken agent is reported this way, and ssh2 goes on with the next method.
       if (error.level === 'agent') return;
       client.destroy();
-      settle(() => (hostRejected ? resolve(verdict()) : reject(classify(error))));
+      settle(() =>
+        hostRejected ? resolve(verdict()) : reject(classifyConnectError(error, attempt, hostAccepted)),
+      );
     };
     const onClose = (): void => {
       settle(() =>

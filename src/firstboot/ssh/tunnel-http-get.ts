@@ -85,6 +85,46 @@ function startTls(
   });
 }
 
+/** The GET itself over an open stream (the tunnel, or TLS on it); a body past the cap ends the download early. */
+function getOverStream(
+  tunnel: Duplex,
+  url: string,
+  { target, host, port }: { target: URL; host: string; port: number },
+): Promise<HttpResult> {
+  return new Promise<HttpResult>((resolve, reject) => {
+    const fail = (error: Error): void => {
+      tunnel.destroy();
+      reject(httpFailed(url, error.message, error));
+    };
+    const req = request(
+      {
+        method: 'GET',
+        host,
+        port,
+        path: `${target.pathname}${target.search}`,
+        headers: { host: target.host, 'user-agent': 'pi-backup-companion', connection: 'close' },
+        // No `agent`: with one (even `agent: false`) Node ignores createConnection and dials the URL from here.
+        createConnection: () => tunnel as never,
+      },
+      (res: IncomingMessage) => {
+        const body = new CappedBytes();
+        const status = res.statusCode ?? 0;
+        res.on('data', (chunk: Buffer) => {
+          // Past the cap nothing more is kept, so stop downloading.
+          if (!body.push(chunk)) {
+            resolve({ status, body: body.text() });
+            tunnel.destroy();
+          }
+        });
+        res.on('end', () => resolve({ status, body: body.text() }));
+        res.on('error', fail);
+      },
+    );
+    req.on('error', fail);
+    req.end();
+  });
+}
+
 /** GET `url` over a direct-tcpip channel of `client`: the Pi's sshd opens the TCP connection. Redirects are not followed. */
 export async function httpGetThroughTunnel(
   client: Client,
@@ -127,38 +167,7 @@ export async function httpGetThroughTunnel(
     stream = channel;
     if (https) stream = await startTls(channel, host, url, options.ca);
     const tunnel = stream;
-    return new Promise<HttpResult>((resolve, reject) => {
-      const fail = (error: Error): void => {
-        tunnel.destroy();
-        reject(httpFailed(url, error.message, error));
-      };
-      const req = request(
-        {
-          method: 'GET',
-          host,
-          port,
-          path: `${target.pathname}${target.search}`,
-          headers: { host: target.host, 'user-agent': 'pi-backup-companion', connection: 'close' },
-          // No `agent`: with one (even `agent: false`) Node ignores createConnection and dials the URL from here.
-          createConnection: () => tunnel as never,
-        },
-        (res: IncomingMessage) => {
-          const body = new CappedBytes();
-          const status = res.statusCode ?? 0;
-          res.on('data', (chunk: Buffer) => {
-            // Past the cap nothing more is kept, so stop downloading.
-            if (!body.push(chunk)) {
-              resolve({ status, body: body.text() });
-              tunnel.destroy();
-            }
-          });
-          res.on('end', () => resolve({ status, body: body.text() }));
-          res.on('error', fail);
-        },
-      );
-      req.on('error', fail);
-      req.end();
-    });
+    return getOverStream(tunnel, url, { target, host, port });
   };
 
   try {

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { constants, openSync } from 'node:fs';
 import { Socket } from 'node:net';
+import type { Readable } from 'node:stream';
 import type { FlashProgress, WriteImageToDeviceResult } from '../write/write-image-to-device.js';
 import { FlashError } from '../flash-errors.js';
 import { readLines } from './line-stream.js';
@@ -41,6 +42,77 @@ function writerStillRunning(pid: number | undefined, request: WriterRequest): Fl
   );
 }
 
+/** What the supervisor learns while the writer runs; read when the process has gone. */
+interface WriterObservations {
+  outcome: WriterExit['outcome'];
+  stderr: string;
+  cancelRequested: boolean;
+  /** Why we stopped listening (a malformed line): the verdict once the process is gone. */
+  failure: unknown;
+}
+
+function spawnWriter(plan: WriterLaunch): ChildProcess {
+  return spawn(plan.file, plan.args, {
+    stdio: ['pipe', 'pipe', 'pipe'],
+    ...(plan.env ? { env: { ...process.env, ...plan.env } } : {}),
+  });
+}
+
+/** Decodes the writer's lines into progress, log lines and its outcome; a line that does not decode stops it. */
+function readWriterEvents(
+  fromWriter: Readable,
+  seen: WriterObservations,
+  handlers: { onProgress?: (progress: FlashProgress) => void; log: (line: string) => void },
+  stopListening: (error: unknown) => void,
+): void {
+  readLines(fromWriter, {
+    onLine: (line) => {
+      if (seen.failure) return;
+      let event;
+      try {
+        event = decodeEvent(line);
+      } catch (error) {
+        stopListening(error);
+        return;
+      }
+      if ('progress' in event) handlers.onProgress?.({ ...event.progress, unit: 'bytes' });
+      else if ('log' in event) handlers.log(event.log);
+      else seen.outcome = event;
+    },
+    onError: stopListening,
+    onEnd: () => {},
+  });
+}
+
+/** The verdict on an exited writer (throws its error); a writer that predates per-card results gets them filled in. */
+function writerResult(
+  plan: WriterLaunch,
+  request: WriterRequest,
+  launcher: { path: string; args: readonly string[] },
+  seen: WriterObservations,
+  exit: { code: number | null; signal: NodeJS.Signals | null },
+): WriteImageToDeviceResult {
+  const done = interpretWriterExit({
+    via: plan.via,
+    code: exit.code,
+    signal: exit.signal,
+    stderr: seen.stderr,
+    outcome: seen.outcome,
+    cancelRequested: seen.cancelRequested,
+    launcher: launcher.path,
+    launcherArgs: launcher.args,
+    request,
+  });
+  // A writer that predates per-card results only says done when its one card succeeded.
+  const devices = requestDevices(request).map((device) => ({
+    device,
+    ok: true,
+    bytesWritten: done.bytesWritten,
+    verified: done.verified,
+  }));
+  return { ...done, devices: done.devices ?? devices };
+}
+
 /**
  * Runs one writer and turns its lines and exit into a result. Whatever happens, the promise settles only once the
  * process has exited (a cancelled task must not look over while a root process still writes the card), or, when it
@@ -55,16 +127,9 @@ export function superviseWriter(
 ): Promise<WriteImageToDeviceResult> {
   const { signal, onProgress, log = () => {}, cancelGraceMs = CANCEL_GRACE_MS } = options;
   return new Promise((resolve, reject) => {
-    const child = spawn(plan.file, plan.args, {
-      stdio: ['pipe', 'pipe', 'pipe'],
-      ...(plan.env ? { env: { ...process.env, ...plan.env } } : {}),
-    });
+    const child = spawnWriter(plan);
     const { toWriter, fromWriter } = protocolStreams(plan, child);
-    let outcome: WriterExit['outcome'] = null;
-    let stderr = '';
-    let cancelRequested = false;
-    // Why we stopped listening (a malformed line): the verdict once the process is gone.
-    let failure: unknown = null;
+    const seen: WriterObservations = { outcome: null, stderr: '', cancelRequested: false, failure: null };
     let settled = false;
     const timers: NodeJS.Timeout[] = [];
     const finish = (action: () => void) => {
@@ -86,8 +151,8 @@ export function superviseWriter(
       );
     };
     const cancel = () => {
-      if (cancelRequested) return;
-      cancelRequested = true;
+      if (seen.cancelRequested) return;
+      seen.cancelRequested = true;
       // Both levers: the cancel line, then EOF. The writer stops at its next block and exits.
       if (toWriter.writable) toWriter.end(encodeLine({ cancel: true }));
       timers.push(
@@ -98,43 +163,16 @@ export function superviseWriter(
       );
     };
     const stopListening = (error: unknown) => {
-      failure ??= error;
+      seen.failure ??= error;
       // Drained and dropped from here on: a paused pipe would keep 'close' from ever coming.
       fromWriter.resume();
       kill('The writer sent a malformed message');
     };
-    const exitOf = (code: number | null, sig: NodeJS.Signals | null): WriterExit => ({
-      via: plan.via,
-      code,
-      signal: sig,
-      stderr,
-      outcome,
-      cancelRequested,
-      launcher: launcher.path,
-      launcherArgs: launcher.args,
-      request,
-    });
     // EPIPE when the writer (or pkexec) is gone before reading: its exit code tells the story.
     toWriter.on('error', () => {});
     child.stderr?.setEncoding('utf8');
-    child.stderr?.on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-STDERR_TAIL)));
-    readLines(fromWriter, {
-      onLine: (line) => {
-        if (failure) return;
-        let event;
-        try {
-          event = decodeEvent(line);
-        } catch (error) {
-          stopListening(error);
-          return;
-        }
-        if ('progress' in event) onProgress?.({ ...event.progress, unit: 'bytes' });
-        else if ('log' in event) log(event.log);
-        else outcome = event;
-      },
-      onError: stopListening,
-      onEnd: () => {},
-    });
+    child.stderr?.on('data', (chunk: string) => (seen.stderr = (seen.stderr + chunk).slice(-STDERR_TAIL)));
+    readWriterEvents(fromWriter, seen, { onProgress, log }, stopListening);
     child.on('spawn', () => {
       if (child.pid === undefined) return;
       log(`Started the privileged writer (pid ${child.pid}, ${plan.via})`);
@@ -147,17 +185,9 @@ export function superviseWriter(
     // 'close' comes after the exit (the process has been reaped) and after its output was read to the end.
     child.on('close', (code, sig) => {
       finish(() => {
-        if (failure) return reject(failure);
+        if (seen.failure) return reject(seen.failure);
         try {
-          const done = interpretWriterExit(exitOf(code, sig));
-          // A writer that predates per-card results only says done when its one card succeeded.
-          const devices = requestDevices(request).map((device) => ({
-            device,
-            ok: true,
-            bytesWritten: done.bytesWritten,
-            verified: done.verified,
-          }));
-          resolve({ ...done, devices: done.devices ?? devices });
+          resolve(writerResult(plan, request, launcher, seen, { code, signal: sig }));
         } catch (error) {
           reject(error);
         }

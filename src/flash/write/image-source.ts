@@ -62,35 +62,45 @@ export interface ImageSourceOptions {
   decompressAs?: { uid: number; gid: number };
 }
 
-export async function openImageSource(
+interface SourceInput {
+  child: Decompressor | null;
+  input: FileHandle | null;
+  pump: Pump | null;
+  fd: number;
+}
+
+/** The descriptor the reader thread reads: the raw image itself, or the read end of a decompressor's pipe. */
+async function openSourceInput(
   source: string,
   format: ImageFormat,
-  options: ImageSourceOptions = {},
-): Promise<ImageSource> {
-  let child: Decompressor | null = null;
-  let input: FileHandle | null = null;
-  const { hash = true, sourceFd, decompressAs } = options;
-  let pump: Pump | null = null;
-  let fd: number;
+  options: ImageSourceOptions,
+): Promise<SourceInput> {
+  const { sourceFd, decompressAs } = options;
   if (format === 'raw') {
-    if (sourceFd === undefined) input = await open(source, 'r');
-    fd = input?.fd ?? (sourceFd as number);
-  } else {
-    const tool = await findTool(format);
-    const args = [...DECOMPRESS_ARGS[format], ...(sourceFd === undefined ? ['--', source] : [])];
-    // Running it as another user needs the source as a descriptor: it could not open the path root opened.
-    ({
-      child,
-      readEnd: input,
-      pump,
-    } = await decompressorPipe(
-      tool,
-      args,
-      sourceFd === undefined ? null : { fd: sourceFd, atStart: options.sourceFdAtStart === true },
-      sourceFd === undefined ? undefined : decompressAs,
-    ));
-    fd = input.fd;
+    const input = sourceFd === undefined ? await open(source, 'r') : null;
+    return { child: null, input, pump: null, fd: input?.fd ?? (sourceFd as number) };
   }
+  const tool = await findTool(format);
+  const args = [...DECOMPRESS_ARGS[format], ...(sourceFd === undefined ? ['--', source] : [])];
+  // Running it as another user needs the source as a descriptor: it could not open the path root opened.
+  const { child, readEnd, pump } = await decompressorPipe(
+    tool,
+    args,
+    sourceFd === undefined ? null : { fd: sourceFd, atStart: options.sourceFdAtStart === true },
+    sourceFd === undefined ? undefined : decompressAs,
+  );
+  return { child, input: readEnd, pump, fd: readEnd.fd };
+}
+
+interface SourceWorkers {
+  blocks: Buffer[];
+  state: Int32Array;
+  reader: Worker;
+  hasher: Worker | null;
+}
+
+/** The reader thread over the shared slots and, when hashing, the hasher thread it feeds through a port. */
+function startSourceWorkers(fd: number, format: ImageFormat, hash: boolean): SourceWorkers {
   const { memory, blocks } = alignedBlocks(SLOTS, true);
   const control = new SharedArrayBuffer(SLOTS * 4);
   const state = new Int32Array(control);
@@ -115,6 +125,17 @@ export async function openImageSource(
         transferList: [channel.port2],
       })
     : null;
+  return { blocks, state, reader, hasher };
+}
+
+interface SourceMessages {
+  next(): Promise<SourceBlock | SourceEnd>;
+  /** Records the first failure; it rejects the pending next() and every later one once the queue is drained. */
+  fail(error: unknown): void;
+}
+
+/** Turns the workers' messages into an ordered queue that next() takes from. */
+function queueWorkerMessages(reader: Worker, hasher: Worker | null): SourceMessages {
   const queue: (SourceBlock | SourceEnd)[] = [];
   let waiter: { resolve: (m: SourceBlock | SourceEnd) => void; reject: (e: unknown) => void } | null = null;
   let failure: unknown = null;
@@ -154,46 +175,73 @@ export async function openImageSource(
       if (worker === reader ? readEnd === null : digest === null) fail(new Error('the image reader stopped'));
     });
   }
-  let closed: Promise<void> | null = null;
   return {
-    blocks,
     next() {
       const queued = queue.shift();
       if (queued) return Promise.resolve(queued);
       if (failure) return Promise.reject(failure);
       return new Promise((resolve, reject) => (waiter = { resolve, reject }));
     },
+    fail,
+  };
+}
+
+/** Throws the decompressor's complaint, reworded for a card, when it did not exit cleanly. */
+async function assertDecompressorSucceeded(
+  child: Decompressor,
+  format: ImageFormat,
+  size: number,
+): Promise<void> {
+  const exit = await child.exited;
+  if (exit.code === 0) return;
+  const error = decompressionFailure(format, exit.stderr || `stopped by ${exit.signal}`, size);
+  // Its wording is about a file being written; here it is a card.
+  const message = error.message.replace(/;? ?the partial output was removed\.$/, '.');
+  throw new ImageError(error.code, `${message} ${CARD_UNUSABLE}`, error.hint);
+}
+
+/** Stops the decompressor and both threads, then releases the pipe, in the order the descriptors allow. */
+async function stopSource(
+  { child, input, pump }: SourceInput,
+  { reader, hasher }: SourceWorkers,
+  fail: (error: unknown) => void,
+): Promise<void> {
+  fail(new Error('the image reader was closed'));
+  child?.stop();
+  // A read blocked on the pipe returns once the child is gone. Not if something else still holds the pipe's
+  // write end (a grandchild that left the process group) or a raw image sits on a hung network mount: then
+  // the blocked thread is left behind rather than hanging the cancel; it ends with the process.
+  const stopped = Promise.all([reader.terminate(), hasher?.terminate()]);
+  await Promise.race([stopped, new Promise((resolve) => setTimeout(resolve, TERMINATE_WAIT_MS).unref())]);
+  await child?.exited;
+  // The caller closes the source descriptor after this; no read of it may still be in flight then (the number
+  // could by then name another file).
+  pump?.stop();
+  await pump?.done;
+  await input?.close().catch(() => undefined);
+}
+
+export async function openImageSource(
+  source: string,
+  format: ImageFormat,
+  options: ImageSourceOptions = {},
+): Promise<ImageSource> {
+  const opened = await openSourceInput(source, format, options);
+  const { hash = true } = options;
+  const workers = startSourceWorkers(opened.fd, format, hash);
+  const { next, fail } = queueWorkerMessages(workers.reader, workers.hasher);
+  let closed: Promise<void> | null = null;
+  return {
+    blocks: workers.blocks,
+    next,
     release(slot) {
-      releaseSlot(state, slot, NEEDS_WRITE);
+      releaseSlot(workers.state, slot, NEEDS_WRITE);
     },
     async assertComplete(size) {
-      if (!child) return;
-      const exit = await child.exited;
-      if (exit.code === 0) return;
-      const error = decompressionFailure(format, exit.stderr || `stopped by ${exit.signal}`, size);
-      // Its wording is about a file being written; here it is a card.
-      const message = error.message.replace(/;? ?the partial output was removed\.$/, '.');
-      throw new ImageError(error.code, `${message} ${CARD_UNUSABLE}`, error.hint);
+      if (opened.child) await assertDecompressorSucceeded(opened.child, format, size);
     },
     close() {
-      closed ??= (async () => {
-        fail(new Error('the image reader was closed'));
-        child?.stop();
-        // A read blocked on the pipe returns once the child is gone. Not if something else still holds the pipe's
-        // write end (a grandchild that left the process group) or a raw image sits on a hung network mount: then
-        // the blocked thread is left behind rather than hanging the cancel; it ends with the process.
-        const stopped = Promise.all([reader.terminate(), hasher?.terminate()]);
-        await Promise.race([
-          stopped,
-          new Promise((resolve) => setTimeout(resolve, TERMINATE_WAIT_MS).unref()),
-        ]);
-        await child?.exited;
-        // The caller closes the source descriptor after this; no read of it may still be in flight then (the number
-        // could by then name another file).
-        pump?.stop();
-        await pump?.done;
-        await input?.close().catch(() => undefined);
-      })();
+      closed ??= stopSource(opened, workers, fail);
       return closed;
     },
   };

@@ -3,26 +3,25 @@ import {
   hasPartitionTableSignature,
   sniffImageFormat,
   sniffImageFormatOfDescriptor,
+  type ImageFormat,
 } from '../../image/image-format.js';
 import { ImageError } from '../../image/image-errors.js';
 import { assertDistinctDisks } from '../drives/same-disk.js';
-import { alignedBlocks } from './aligned-buffers.js';
 import type { DeviceIdentity } from './device-identity.js';
 import {
   checkDevices,
   closeTargets,
   eraseOldTables,
-  failTarget,
   finishTarget,
   live,
   openTargets,
   type Target,
 } from './flash-targets.js';
 import { CARD_UNUSABLE, deviceIoError, flashCancelled } from './flash-write-errors.js';
-import { HELD_BACK_BYTES, planBlock } from './held-back-head.js';
 import { type ImageSource, openImageSource } from './image-source.js';
 import { assertPartitionsFit, assertRawImageHoldsItsPartitions } from './image-extents.js';
 import { decompressedImageSize } from './image-size.js';
+import { streamBlocks } from './stream-blocks.js';
 import { verifyTargets } from './verify-targets.js';
 
 export interface FlashProgress {
@@ -90,11 +89,14 @@ export interface WriteImageToDeviceResult {
 /** Most devices one write feeds: each costs a descriptor, writes in flight and a read-back. */
 export const MAX_DEVICES = 8;
 const PROGRESS_INTERVAL_MS = 100;
-/** Writes in flight at once: one being written while the next is queued keeps the card busy. */
-const MAX_IN_FLIGHT = 2;
 const mbps = (bytes: number, seconds: number) => (seconds > 0 ? (bytes / seconds / 1e6).toFixed(0) : '∞');
 
-function throttled(onProgress: WriteImageToDeviceOptions['onProgress'], total: number | null) {
+type ReportProgress = (phase: FlashProgress['phase'], done: number, force?: boolean) => void;
+
+function throttled(
+  onProgress: WriteImageToDeviceOptions['onProgress'],
+  total: number | null,
+): ReportProgress {
   let last = 0;
   return (phase: FlashProgress['phase'], done: number, force = false) => {
     const now = Date.now();
@@ -104,63 +106,6 @@ function throttled(onProgress: WriteImageToDeviceOptions['onProgress'], total: n
   };
 }
 
-/**
- * Streams every block but the held-back head to every live device; returns the head, the size and the hash. Each
- * block is read and decompressed once, and its slot is released once all devices have it.
- */
-async function streamBlocks(
-  image: ImageSource,
-  targets: readonly Target[],
-  onWritten: () => void,
-): Promise<{ head: Buffer; size: number; sha256: string }> {
-  // Page-aligned like the rest, so the head can go through O_DIRECT too.
-  const head = (alignedBlocks(1, false).blocks[0] as Buffer).subarray(0, HELD_BACK_BYTES).fill(0);
-  const inFlight = new Set<Promise<void>>();
-  let fatal: unknown = null;
-  for (;;) {
-    if (fatal) throw fatal;
-    const block = await image.next();
-    if (block.kind === 'end') {
-      await Promise.all(inFlight);
-      if (fatal) throw fatal;
-      return {
-        head: head.subarray(0, Math.min(block.size, HELD_BACK_BYTES)),
-        size: block.size,
-        sha256: block.sha256,
-      };
-    }
-    const data = (image.blocks[block.slot] as Buffer).subarray(0, block.length);
-    const plan = planBlock(block.offset, block.length);
-    if (plan.hold) data.copy(head, plan.hold.at, plan.hold.from, plan.hold.to);
-    if (!plan.write) {
-      image.release(block.slot);
-      continue;
-    }
-    const { from, to, at } = plan.write;
-    const end = block.offset + block.length;
-    const writes = live(targets).map((target) =>
-      target.writer.write(data.subarray(from, to), at).then(
-        () => void (target.written = Math.max(target.written, end)),
-        (error: unknown) => {
-          try {
-            failTarget(target, error, targets);
-          } catch (last) {
-            fatal ??= last;
-          }
-        },
-      ),
-    );
-    const write: Promise<void> = Promise.all(writes)
-      .then(onWritten)
-      .finally(() => {
-        image.release(block.slot);
-        inFlight.delete(write);
-      });
-    inFlight.add(write);
-    if (inFlight.size >= MAX_IN_FLIGHT) await Promise.race(inFlight);
-  }
-}
-
 function devicesOf(options: WriteImageToDeviceOptions): string[] {
   const devices = [...(options.devices ?? (options.device === undefined ? [] : [options.device]))];
   if (devices.length < 1 || devices.length > MAX_DEVICES)
@@ -168,6 +113,99 @@ function devicesOf(options: WriteImageToDeviceOptions): string[] {
   // /dev/disk4 and /dev/rdisk4 are one card: two writers on it would interleave two copies of the image.
   assertDistinctDisks(devices);
   return devices;
+}
+
+/**
+ * Everything before the first byte goes out: the format and size, the image's own partition table, the devices
+ * (still the ones approved, each big enough), then each opened exclusively with its old partition tables erased.
+ */
+async function prepareDevices(
+  options: WriteImageToDeviceOptions,
+  devices: readonly string[],
+  signal: AbortSignal,
+) {
+  const { source } = options;
+  // With a descriptor, its bytes decide the format: the path may lead elsewhere by now (and could be a FIFO).
+  const format =
+    options.sourceFd === undefined
+      ? await sniffImageFormat(source)
+      : await sniffImageFormatOfDescriptor(options.sourceFd, source);
+  // Given (even as null, "unknown"), the file is not probed: the privileged writer does not run zstd -l as root.
+  const total =
+    options.expectedSize !== undefined ? options.expectedSize : await decompressedImageSize(source, format);
+  if (format === 'raw') await assertRawImageHoldsItsPartitions(source, options.sourceFd);
+  const checked = await checkDevices(devices, total, options.approvedDevices);
+  if (signal.aborted) throw flashCancelled();
+  const targets = await openTargets(checked);
+  await eraseOldTables(targets).catch(async (error: unknown) => {
+    await closeTargets(targets);
+    throw error;
+  });
+  return { format, total, targets };
+}
+
+/** Refuses an image without a partition table, or one whose partitions overrun it, before its first MiB goes on. */
+function assertBootableHead(streamed: { head: Buffer; size: number }): void {
+  if (streamed.size === 0 || !hasPartitionTableSignature(streamed.head)) {
+    throw new ImageError(
+      'image-no-partition-table',
+      `The decompressed image has no MBR or GPT partition table, so it was not made bootable. ${CARD_UNUSABLE}`,
+      'Use a whole-disk image (a NixOS sdImage: result/sd-image/*.img.zst).',
+    );
+  }
+  // Sizes known only now (gzip) get the check here, while the card still lacks its first MiB and so never boots.
+  assertPartitionsFit(streamed.head, streamed.size, `The first MiB was not written. ${CARD_UNUSABLE}`);
+}
+
+/** Reads every live device back against the source; returns the seconds it took. */
+async function verifyWritten(
+  options: WriteImageToDeviceOptions,
+  targets: readonly Target[],
+  image: { format: ImageFormat; sha256: string; bytes: number; signal: AbortSignal },
+  report: ReportProgress,
+): Promise<number> {
+  const { source, log = () => {} } = options;
+  const { format, sha256, bytes: written, signal } = image;
+  const verifyStarted = performance.now();
+  const context = {
+    source,
+    format,
+    sha256,
+    bytes: written,
+    signal,
+    ...(options.sourceFd === undefined ? {} : { sourceFd: options.sourceFd }),
+    ...(options.decompressAs ? { decompressAs: options.decompressAs } : {}),
+  };
+  await verifyTargets(live(targets), context, (done) => report('verifying', done), log);
+  const verifySeconds = (performance.now() - verifyStarted) / 1000;
+  if (live(targets).length === 0) throw (targets[0] as Target).failure;
+  report('verifying', written, true);
+  log(
+    `Verified ${written} bytes in ${verifySeconds.toFixed(2)} s (${mbps(written, verifySeconds)} MB/s): ` +
+      targets.map((t) => `${t.device} ${t.verified ? 'match' : 'FAILED'}`).join(', '),
+  );
+  return verifySeconds;
+}
+
+function batchResult(
+  targets: readonly Target[],
+  batch: { written: number; sha256: string; verified: boolean; writeSeconds: number; verifySeconds: number },
+): WriteImageToDeviceResult {
+  const { written, writeSeconds, verifySeconds } = batch;
+  return {
+    bytesWritten: written,
+    sourceSha256: batch.sha256,
+    verified: batch.verified,
+    writeSeconds,
+    verifySeconds,
+    devices: targets.map((t) => ({
+      device: t.device,
+      ok: t.failure === null,
+      bytesWritten: t.written,
+      verified: t.verified,
+      ...(t.failure === null ? {} : { error: describeError(t.failure) }),
+    })),
+  };
 }
 
 /**
@@ -184,23 +222,8 @@ export async function writeImageToDevice(
   const { source, log = () => {} } = options;
   const devices = devicesOf(options);
   const signal = options.signal ?? new AbortController().signal;
-  // With a descriptor, its bytes decide the format: the path may lead elsewhere by now (and could be a FIFO).
-  const format =
-    options.sourceFd === undefined
-      ? await sniffImageFormat(source)
-      : await sniffImageFormatOfDescriptor(options.sourceFd, source);
-  // Given (even as null, "unknown"), the file is not probed: the privileged writer does not run zstd -l as root.
-  const total =
-    options.expectedSize !== undefined ? options.expectedSize : await decompressedImageSize(source, format);
-  if (format === 'raw') await assertRawImageHoldsItsPartitions(source, options.sourceFd);
-  const checked = await checkDevices(devices, total, options.approvedDevices);
-  if (signal.aborted) throw flashCancelled();
+  const { format, total, targets } = await prepareDevices(options, devices, signal);
   const report = throttled(options.onProgress, total);
-  const targets = await openTargets(checked);
-  await eraseOldTables(targets).catch(async (error: unknown) => {
-    await closeTargets(targets);
-    throw error;
-  });
   const names = targets.map((t) => `${t.device} (${t.capacity} bytes)`).join(', ');
   log(`Flashing ${source} (${format}, ${total ?? 'unknown'} bytes) to ${names}`);
 
@@ -218,15 +241,7 @@ export async function writeImageToDevice(
     if (signal.aborted) throw flashCancelled();
     const streamed = await streamBlocks(image, targets, () => report('writing', slowest()));
     await image.assertComplete(streamed.size);
-    if (streamed.size === 0 || !hasPartitionTableSignature(streamed.head)) {
-      throw new ImageError(
-        'image-no-partition-table',
-        `The decompressed image has no MBR or GPT partition table, so it was not made bootable. ${CARD_UNUSABLE}`,
-        'Use a whole-disk image (a NixOS sdImage: result/sd-image/*.img.zst).',
-      );
-    }
-    // Sizes known only now (gzip) get the check here, while the card still lacks its first MiB and so never boots.
-    assertPartitionsFit(streamed.head, streamed.size, `The first MiB was not written. ${CARD_UNUSABLE}`);
+    assertBootableHead(streamed);
     await Promise.all(live(targets).map((t) => finishTarget(t, streamed.head, streamed.size, targets)));
     const written = streamed.size;
     report('writing', written, true);
@@ -236,40 +251,20 @@ export async function writeImageToDevice(
     for (const t of live(targets)) await options.afterWrite?.({ device: t.device, bytesWritten: written });
     let verifySeconds = 0;
     if (options.verify === false) log('Verification skipped');
-    else {
-      const verifyStarted = performance.now();
-      const context = {
-        source,
-        format,
-        sha256: streamed.sha256,
-        bytes: written,
-        signal,
-        ...(options.sourceFd === undefined ? {} : { sourceFd: options.sourceFd }),
-        ...(options.decompressAs ? { decompressAs: options.decompressAs } : {}),
-      };
-      await verifyTargets(live(targets), context, (done) => report('verifying', done), log);
-      verifySeconds = (performance.now() - verifyStarted) / 1000;
-      if (live(targets).length === 0) throw (targets[0] as Target).failure;
-      report('verifying', written, true);
-      log(
-        `Verified ${written} bytes in ${verifySeconds.toFixed(2)} s (${mbps(written, verifySeconds)} MB/s): ` +
-          targets.map((t) => `${t.device} ${t.verified ? 'match' : 'FAILED'}`).join(', '),
+    else
+      verifySeconds = await verifyWritten(
+        options,
+        targets,
+        { format, sha256: streamed.sha256, bytes: written, signal },
+        report,
       );
-    }
-    return {
-      bytesWritten: written,
-      sourceSha256: streamed.sha256,
+    return batchResult(targets, {
+      written,
+      sha256: streamed.sha256,
       verified: options.verify !== false,
       writeSeconds,
       verifySeconds,
-      devices: targets.map((t) => ({
-        device: t.device,
-        ok: t.failure === null,
-        bytesWritten: t.written,
-        verified: t.verified,
-        ...(t.failure === null ? {} : { error: describeError(t.failure) }),
-      })),
-    };
+    });
   } catch (error) {
     if (signal.aborted) throw flashCancelled();
     const first = targets[0] as Target;
