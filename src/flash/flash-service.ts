@@ -11,7 +11,7 @@ import { ejectDrive } from './after/eject-drive.js';
 import { assessDrive, describeVerdict } from './drives/drive-safety.js';
 import { listDrives } from './drives/list-drives.js';
 import { findSourceDevice } from './drives/source-device.js';
-import { FlashError } from './flash-errors.js';
+import { FlashError, refusedBeforeWriting } from './flash-errors.js';
 import { unmountDrive } from './prepare/unmount-drive.js';
 import { runPrivilegedWriter } from './elevate/run-privileged-writer.js';
 import type { InternalDisk } from './elevate/writer-launch.js';
@@ -59,7 +59,9 @@ function checkChoice(choices: readonly DriveChoice[], device: string, request: F
     throw new FlashError(
       'flash-drive-refused',
       `${drive.device} may not be written: ${describeVerdict(verdict)}`,
-      'Pick the SD card itself; system disks are never written.',
+      verdict.writable
+        ? 'If it really is the drive you mean, choose "Show all drives" (`--allow-non-removable` on the command line); otherwise pick the SD card itself.'
+        : 'Pick the SD card itself; system disks are never written.',
     );
   }
   if (verdict.needsConfirmation && !request.confirmed) {
@@ -157,6 +159,8 @@ export class FlashService {
         // A cancelled task is shown as cancelled whatever the error: the outcome keeps the warning visible.
         if (error instanceof CompanionError && error.code === 'flash-writer-still-running')
           ctx.setOutcome(`${error.message} ${error.hint}`);
+        else if (error instanceof CompanionError && refusedBeforeWriting(error.code))
+          ctx.setOutcome(`Nothing was written: ${names} ${drives.length === 1 ? 'is' : 'are'} as before.`);
         throw error;
       });
       const cards = drives.map((drive, i) => ({ drive, card: result.devices[i] }));

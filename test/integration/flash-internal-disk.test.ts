@@ -100,6 +100,18 @@ describe.skipIf(process.getuid?.() !== 0)('the internal-disk launcher and the di
     expect(await sha256OfDevice(named.device, image.imageSize)).toBe(image.sha256);
   });
 
+  it('refuses the kernel name of a disk that has a by-id link (the prompt would hide its model and serial)', async () => {
+    const named = await rootOnlyDisk();
+    const id = `ata-Companion_Linked_Disk_${process.pid}`;
+    await links.link(id, named.device);
+    const refused = await internal([path.basename(named.device), named.size], named.device);
+    expect(errorOf(refused)).toMatchObject({
+      code: 'internal-disk-not-named',
+      message: expect.stringContaining(`it has a /dev/disk/by-id name (${id})`),
+    });
+    expect(await sha256OfDevice(named.device, MIB)).toBe(zeros);
+  });
+
   it('refuses a malformed or missing disk argument before any writer starts', async () => {
     const named = await rootOnlyDisk();
     for (const args of [

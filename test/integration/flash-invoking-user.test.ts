@@ -3,7 +3,7 @@
 // unknown to them; and the stale-pin sweep touches only what root itself made. Real loop devices, real uids.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { chmod, chown, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -57,6 +57,30 @@ describe.skipIf(process.getuid?.() !== 0)('loop devices, by whose file they stan
     expect(errorOf(written)).toBeNull();
     expect(doneOf(written)?.bytesWritten).toBe(image.imageSize);
     expect(await sha256OfDevice(usersCard, image.imageSize)).toBe(image.sha256);
+  });
+
+  it('says the same of loops over a hidden regular file and a hidden device node: root’s stat tells the user nothing', async () => {
+    const hidden = path.join(priv, 'hidden-backing');
+    await mkdir(hidden, { mode: 0o700 });
+    const overFile = await loopOver(path.join(hidden, 'disk.img'), 16 * MIB);
+    const node = path.join(hidden, 'disk-node');
+    const [major, minor] = readFileSync(`/sys/block/${path.basename(overFile)}/dev`, 'utf8')
+      .trim()
+      .split(':');
+    execFileSync('mknod', [node, 'b', major!, minor!]);
+    const overNode = execFileSync('losetup', ['--find', '--show', node], { encoding: 'utf8' }).trim();
+    try {
+      const said = new Set<string>();
+      for (const device of [overFile, overNode]) {
+        const refused = errorOf(await runHelper({ source: image.path, device }, asUser));
+        said.add(`${refused?.code} ${refused?.message.replace(device, '<loop>')}`);
+      }
+      expect([...said]).toEqual([
+        'flash-device-refused Refused to write <loop>: it is a loop device over a file your account may not write, so it counts as a built-in disk. Nothing was written.',
+      ]);
+    } finally {
+      execFileSync('losetup', ['-d', overNode]);
+    }
   });
 
   it('still lets root itself (no invoking user) write a loop over its own file', async () => {

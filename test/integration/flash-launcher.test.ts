@@ -4,7 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { chmod, copyFile, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { chmod, chown, copyFile, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -136,6 +136,21 @@ describe.skipIf(process.getuid?.() !== 0)('the flash writer launcher', () => {
       'COMPANION_WRITER_SCOPE=removable',
       'PATH=/usr/sbin:/usr/bin:/sbin:/bin:/run/current-system/sw/bin',
     ]);
+  });
+
+  it('runs no sibling launcher that another user could have changed, from the internal launcher', async () => {
+    const marker = join(app, 'sibling-ran');
+    const sibling = join(app, 'bin', 'companion-flash-writer');
+    await writeFile(sibling, `#!/bin/sh\ntouch '${marker}'\n`);
+    for (const plant of [() => chown(sibling, 65534, 65534), () => chmod(sibling, 0o666)]) {
+      await chown(sibling, 0, 0);
+      await chmod(sibling, 0o755);
+      await plant();
+      const result = run(['sda', '1000'], 'companion-flash-writer-internal');
+      expect(result.status).toBe(3);
+      expect(JSON.parse(result.stdout)).toMatchObject({ error: { code: 'flash-elevation-unavailable' } });
+      expect(existsSync(marker)).toBe(false);
+    }
   });
 
   it('finds no writer through an internal-launcher name in a folder another user can change', async () => {

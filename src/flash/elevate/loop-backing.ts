@@ -28,6 +28,21 @@ async function backingInode(device: string): Promise<{ ino: number; dev: string 
   }
 }
 
+const notBackedByFile = (device: string) =>
+  new FlashError(
+    'flash-device-refused',
+    `${device} is a loop device that is not backed by a regular file; nothing was written.`,
+    'Loop devices are only written when they stand for an image file.',
+  );
+
+/** A loop over a file the invoking user may not write: refused unless confirmed as an internal disk. */
+export const loopOverOthersFile = (device: string) =>
+  new FlashError(
+    'flash-device-refused',
+    `Refused to write ${device}: it is a loop device over a file your account may not write, so it counts as a built-in disk. Nothing was written.`,
+    'Set the loop device up over an image file of your own, or confirm it as an internal disk.',
+  );
+
 /**
  * Whether the loop device is "a file posing as a disk" that the invoking user could overwrite anyway: backed by a
  * regular file that the user can open for writing (as themselves) and that is the very inode the loop driver holds.
@@ -38,13 +53,15 @@ async function backingInode(device: string): Promise<{ ino: number; dev: string 
 export async function loopIsUsersFile(device: string, user: InvokingUser | null): Promise<boolean> {
   const name = device.replace(/^\/dev\//, '');
   const backing = (await readFile(`/sys/block/${name}/loop/backing_file`, 'utf8').catch(() => '')).trim();
-  const info = backing ? await stat(backing).catch(() => null) : null;
-  if (!info?.isFile()) {
-    throw new FlashError(
-      'flash-device-refused',
-      `${device} is a loop device that is not backed by a regular file; nothing was written.`,
-      'Loop devices are only written when they stand for an image file.',
-    );
+  if (!backing) throw notBackedByFile(device);
+  // Looked at as the user: root's answer would tell them what lies in a folder they cannot open.
+  const seen = await asUser(user, () => stat(backing)).catch(() => null);
+  if (seen && !seen.isFile()) throw notBackedByFile(device);
+  if (!seen) {
+    if (!user) throw notBackedByFile(device);
+    // Hidden from the user: a device node there is refused in the words a hidden file gets.
+    if (!(await stat(backing).catch(() => null))?.isFile()) throw loopOverOthersFile(device);
+    return false;
   }
   if (!user) return true;
   const opened = await asUser(user, async () => {

@@ -1,5 +1,5 @@
 import { realpath, stat } from 'node:fs/promises';
-import { BY_ID_DIR, DISK_ID_NAME, KERNEL_DISK_NAME } from '../drives/disk-by-id.js';
+import { BY_ID_DIR, DISK_ID_NAME, diskIdName, KERNEL_DISK_NAME } from '../drives/disk-by-id.js';
 import type { Drive } from '../drives/drive.js';
 import { FlashError } from '../flash-errors.js';
 
@@ -55,6 +55,14 @@ export async function assertNamedDisk(drive: Drive, disk: NamedDisk | null): Pro
     throw notNamed(drive.device, `the authorized disk ${disk.name} is not on this computer`);
   if (!have || have.rdev !== want.rdev)
     throw notNamed(drive.device, `the authorization was given for another disk (${disk.name})`);
+  // A kernel name ('sdb') is only for disks without a by-id link: a prompt showing it instead of model and serial
+  // was not started by the app, which always names a disk by its link.
+  const linked = named && KERNEL_DISK_NAME.test(disk.name) ? await diskIdName(named) : null;
+  if (linked && linked !== disk.name)
+    throw notNamed(
+      drive.device,
+      `the authorization names it only by its kernel name (${disk.name}), but it has a /dev/disk/by-id name (${linked})`,
+    );
   if (drive.sizeBytes !== disk.sizeBytes)
     throw notNamed(
       drive.device,

@@ -4,7 +4,7 @@ import type { Drive } from '../drives/drive.js';
 import { listDrives } from '../drives/list-drives.js';
 import { findSourceDevice } from '../drives/source-device.js';
 import { FlashError } from '../flash-errors.js';
-import { loopIsUsersFile } from './loop-backing.js';
+import { loopIsUsersFile, loopOverOthersFile } from './loop-backing.js';
 import { assertNamedDisk, type NamedDisk } from './named-disk.js';
 
 /** Who asked for the write: the account whose permissions the source file is checked against. */
@@ -107,13 +107,7 @@ export async function assertDeviceAllowed(
   const usersLoop = loop && (await loopIsUsersFile(drive.device, authority.user));
   const builtIn = drive.bus === 'virtual' || (!drive.removable && !loop) || (loop && !usersLoop);
   const internal = builtIn && authority.scope === 'internal';
-  if (builtIn && loop && !internal) {
-    throw new FlashError(
-      'flash-device-refused',
-      `Refused to write ${device}: it is a loop device over a file your account may not write, so it counts as a built-in disk. Nothing was written.`,
-      'Set the loop device up over an image file of your own, or confirm it as an internal disk.',
-    );
-  }
+  if (builtIn && loop && !internal) throw loopOverOthersFile(drive.device);
   const verdict = assessDrive(drive, {
     imageSizeBytes: null,
     sourcePath: sourceRealPath,

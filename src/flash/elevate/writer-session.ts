@@ -36,6 +36,8 @@ export interface WriterSessionIo {
   pipeOwner: number | null;
   /** A signal to this process (Ctrl-C in the terminal that ran the sudo command): stop like a cancel. */
   signal?: AbortSignal;
+  /** Test hook: runs once every check passed, before any device is opened. */
+  afterCheck?: () => Promise<void>;
 }
 
 /** How long the app has to send its request before the writer gives up (a stuck or foreign caller). */
@@ -91,9 +93,10 @@ export async function runWriterSession(io: WriterSessionIo): Promise<number> {
     const accepted = await gotRequest;
     const devices = requestDevices(accepted);
     const { source, verify } = accepted;
-    const { checked, approved, user, authority } = await checkRequest(source, devices, io);
+    const { checked, approved, loops, user, authority } = await checkRequest(source, devices, io);
     const disk = authority.disk;
     try {
+      await io.afterCheck?.();
       await emit({
         log: `Writing ${checked.realPath} to ${devices.join(', ')} as root (checked by the writer itself; source ${checked.pinned}; authorized for ${authority.scope === 'internal' && disk ? `the internal disk ${disk.name} (${disk.sizeBytes} bytes)` : 'removable cards only'})`,
       });
@@ -105,6 +108,10 @@ export async function runWriterSession(io: WriterSessionIo): Promise<number> {
         decompressAs: user ?? UNPRIVILEGED,
         devices,
         approvedDevices: approved,
+        // A loop keeps its device number when set up again over another file; open, it can no longer be re-pointed.
+        afterOpen: async (device) => {
+          if (loops.has(device)) await assertDeviceAllowed(device, checked.realPath, null, authority);
+        },
         verify,
         signal: abort.signal,
         onProgress: ({ phase, done, total }) => void emit({ progress: { phase, done, total } }),
@@ -134,11 +141,13 @@ async function checkRequest(source: string, devices: readonly string[], io: Writ
   const checked = await openSourceAsUser(source, user);
   try {
     const drives = await listDrives();
+    const loops = new Set<string>();
     for (const device of devices) {
-      await assertDeviceAllowed(device, checked.realPath, drives, authority);
+      if ((await assertDeviceAllowed(device, checked.realPath, drives, authority)).bus === 'loop')
+        loops.add(device);
       await assertDiskNotInUse(device);
     }
-    return { checked, approved, user, authority };
+    return { checked, approved, loops, user, authority };
   } catch (error) {
     await checked.close();
     throw error;

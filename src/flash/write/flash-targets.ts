@@ -54,13 +54,20 @@ export function failTarget(target: Target, error: unknown, targets: readonly Tar
   if (live(targets).length === 0) throw (targets[0] as Target).failure;
 }
 
-/** Opens every device exclusively, each refused unless its descriptor leads where its checked path did. */
-export async function openTargets(checked: ReadonlyMap<string, CheckedDevice>): Promise<Target[]> {
+/**
+ * Opens every device exclusively, each refused unless its descriptor leads where its checked path did and
+ * `afterOpen` (run with the descriptor open) accepts it.
+ */
+export async function openTargets(
+  checked: ReadonlyMap<string, CheckedDevice>,
+  afterOpen?: (device: string) => Promise<void>,
+): Promise<Target[]> {
   const targets: Target[] = [];
   try {
     for (const [device, { capacity, identity }] of checked) {
       const writer = await DeviceWriter.open(device, identity);
       targets.push({ device, capacity, writer, written: 0, failure: null, verified: false });
+      await afterOpen?.(device);
     }
     return targets;
   } catch (error) {

@@ -60,6 +60,11 @@ export interface WriteImageToDeviceOptions {
    * path, and the descriptor opened on it, still lead there. Devices left out are pinned by this call's own first look.
    */
   approvedDevices?: ReadonlyMap<string, DeviceIdentity>;
+  /**
+   * Runs for each device once its exclusive descriptor is open, before anything is written; throwing refuses the
+   * write. For what only an open descriptor holds still (a loop device's backing file).
+   */
+  afterOpen?: (device: string) => Promise<void>;
   /** Test hook: runs after the last flush of each device (which still holds its exclusive claim), before verification. */
   afterWrite?: (info: { device: string; bytesWritten: number }) => Promise<void> | void;
 }
@@ -136,7 +141,7 @@ async function prepareDevices(
   if (format === 'raw') await assertRawImageHoldsItsPartitions(source, options.sourceFd);
   const checked = await checkDevices(devices, total, options.approvedDevices);
   if (signal.aborted) throw flashCancelled();
-  const targets = await openTargets(checked);
+  const targets = await openTargets(checked, options.afterOpen);
   await eraseOldTables(targets).catch(async (error: unknown) => {
     await closeTargets(targets);
     throw error;
