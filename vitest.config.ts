@@ -6,7 +6,12 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['src/**/*.test.ts', 'main/**/*.test.ts', 'renderer/**/*.test.{ts,tsx}'],
+          include: [
+            'src/**/*.test.ts',
+            'main/**/*.test.ts',
+            'renderer/**/*.test.{ts,tsx}',
+            'test/helpers/**/*.test.ts',
+          ],
           environment: 'node',
         },
       },

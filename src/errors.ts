@@ -11,8 +11,41 @@ export class CompanionError extends Error {
   }
 }
 
+/** A domain's error class with its own codes, e.g. `class FlashError extends DomainError<FlashErrorCode> {}`. */
+export class DomainError<Code extends string> extends CompanionError {
+  declare readonly code: Code;
+
+  constructor(code: Code, message: string, hint: string, options?: { cause?: unknown }) {
+    super(code, message, hint, options);
+  }
+}
+
+/** The codes any layer raises; `internal` is what `describeError` calls anything not raised on purpose. */
+export type CoreErrorCode = 'invalid-request' | 'not-found' | 'cancelled' | 'internal';
+
+/**
+ * Whether `code` is one of `codes`. The caller names the union the codes belong to (`isCode<FlashErrorCode>(…)`;
+ * without it nothing is accepted), so a misspelt code is a compile error, not a comparison that is never true.
+ */
+export function isCode<C extends string = never>(code: string, ...codes: NoInfer<C>[]): code is C {
+  return (codes as readonly string[]).includes(code);
+}
+
+/**
+ * `isCode` on an error. It checks the base class: an error that crossed a process boundary (the flash writer's) or
+ * a test double arrives as a plain CompanionError with the same code.
+ */
+export function hasCode<C extends string = never>(
+  error: unknown,
+  ...codes: NoInfer<C>[]
+): error is CompanionError & { readonly code: C } {
+  return error instanceof CompanionError && isCode<C>(error.code, ...codes);
+}
+
 /** The request itself was wrong (bad field, unknown id): the caller must change what it asks. */
 export class InvalidRequestError extends CompanionError {
+  declare readonly code: 'invalid-request';
+
   constructor(message: string, hint = 'Check the values you entered and try again.') {
     super('invalid-request', message, hint);
   }
@@ -20,6 +53,8 @@ export class InvalidRequestError extends CompanionError {
 
 /** Something the user asked for does not exist (task, terminal, host). */
 export class NotFoundError extends CompanionError {
+  declare readonly code: 'not-found';
+
   constructor(message: string, hint: string) {
     super('not-found', message, hint);
   }
@@ -27,6 +62,8 @@ export class NotFoundError extends CompanionError {
 
 /** The user (or the app on their behalf) cancelled the operation. */
 export class CancelledError extends CompanionError {
+  declare readonly code: 'cancelled';
+
   constructor(message = 'Cancelled.', hint = 'Nothing else to do; start it again when you are ready.') {
     super('cancelled', message, hint);
   }

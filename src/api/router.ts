@@ -7,7 +7,7 @@ import {
   type ResponseOf,
   type Result,
 } from '../contract/index.js';
-import { describeError } from '../errors.js';
+import { describeError, isCode, type CoreErrorCode } from '../errors.js';
 
 /** One handler per channel; the router guarantees the request already matches its schema. */
 export type Handlers = { [C in ChannelName]: (request: ParsedRequestOf<C>) => Promise<ResponseOf<C>> };
@@ -41,7 +41,7 @@ export function createRouter(handlers: Handlers, onInternalError?: (error: unkno
         return { ok: true, value: channels[channel].response.parse(value) };
       } catch (error) {
         const info = describeError(error);
-        if (info.code === 'internal') onInternalError?.(error);
+        if (isCode<CoreErrorCode>(info.code, 'internal')) onInternalError?.(error);
         return { ok: false, error: info };
       }
     },

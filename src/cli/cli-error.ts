@@ -1,5 +1,7 @@
 import type { ErrorInfo } from '../contract/index.js';
-import { describeError } from '../errors.js';
+import { describeError, isCode, type CoreErrorCode } from '../errors.js';
+import type { KeychainUnavailableError } from '../secrets/keychain.js';
+import type { MissingToolError } from '../tools/find-tool.js';
 import { ExitCode } from './exit-codes.js';
 
 /** A failure the CLI reports as `error:` + `hint:` and turns into an exit code; never printed as a stack trace. */
@@ -20,12 +22,14 @@ export class CliError extends Error {
 }
 
 // Codes the core uses for "this machine lacks something", which the user fixes outside the app.
-const ENVIRONMENT_CODES = new Set(['missing-tool', 'keychain-unavailable']);
+const ENVIRONMENT_CODES: ReadonlySet<string> = new Set<
+  MissingToolError['code'] | KeychainUnavailableError['code']
+>(['missing-tool', 'keychain-unavailable']);
 
 /** Maps a router/core error code to the exit code scripts see. */
 export function exitCodeForErrorCode(code: string): ExitCode {
-  if (code === 'cancelled') return ExitCode.cancelled;
-  if (code === 'invalid-request') return ExitCode.usage;
+  if (isCode<CoreErrorCode>(code, 'cancelled')) return ExitCode.cancelled;
+  if (isCode<CoreErrorCode>(code, 'invalid-request')) return ExitCode.usage;
   if (ENVIRONMENT_CODES.has(code)) return ExitCode.environment;
   return ExitCode.failed;
 }

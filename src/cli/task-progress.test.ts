@@ -1,12 +1,8 @@
 import { EventEmitter } from 'node:events';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { TaskProgress, TaskSnapshot } from '../contract/index.js';
-import { createCore, type Core } from '../core.js';
+import { tempCore, type TempCore } from '../../test/helpers/temp-core.js';
 import { EventHub } from '../event-hub.js';
-import { MemoryKeychain } from '../secrets/memory-keychain.js';
 import { CliError } from './cli-error.js';
 import type { ProgressView } from './progress-views.js';
 import { runTaskWithProgress, taskFailure, taskSummary, type TaskCore } from './task-progress.js';
@@ -130,18 +126,14 @@ describe('runTaskWithProgress', () => {
 });
 
 describe('runTaskWithProgress against the real core', () => {
-  let dataDir: string | undefined;
-  let core: Core | undefined;
-  afterEach(async () => {
-    await core?.dispose();
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
-  });
+  let temp: TempCore | undefined;
+  afterEach(() => temp?.dispose());
 
   it('runs the self-test to success, then cancels one on Ctrl-C', async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'companion-cli-'));
-    core = await createCore({ dataDir, keychain: new MemoryKeychain() });
+    temp = await tempCore('companion-cli-');
+    const { core } = temp;
     const start = (steps: number) => async () => {
-      const result = await core!.router.invoke('tasks.startSelfTest', { steps, stepMs: 5 });
+      const result = await core.router.invoke('tasks.startSelfTest', { steps, stepMs: 5 });
       if (!result.ok) throw new Error(result.error.message);
       return (result.value as { id: string }).id;
     };

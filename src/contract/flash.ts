@@ -51,14 +51,8 @@ export type DriveChoice = z.infer<typeof DriveChoice>;
 export const FlashRequest = z
   .object({
     image: z.string().min(1, 'choose an image to flash'),
-    /** One drive (the original form); `devices` names several. */
-    device: z.string().min(1, 'choose a drive').optional(),
-    /** Several drives (1–8) flashed at once from one read of the image. */
-    devices: z
-      .array(z.string().min(1))
-      .min(1, 'choose a drive')
-      .max(8, 'at most 8 drives at once')
-      .optional(),
+    /** The drives (1–8), flashed at once from one read of the image. */
+    devices: z.array(z.string().min(1)).min(1, 'choose a drive').max(8, 'at most 8 drives at once'),
     verify: z.boolean().optional(),
     /** Offer internal and loop drives too (each then needs confirming). */
     showAllDrives: z.boolean().optional(),

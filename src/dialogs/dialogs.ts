@@ -7,7 +7,7 @@ export interface PickPathRequest {
   filters?: { name: string; extensions: string[] }[];
 }
 
-/** The OS file dialogs: Electron's in main/, none in the CLI, a scripted fake in tests. */
+/** The OS file dialogs: Electron's in main/, none in the CLI, a scripted fake in test/helpers/. */
 export interface Dialogs {
   /** The chosen path, or null when the user cancelled. */
   pickPath(request: PickPathRequest): Promise<string | null>;
@@ -22,19 +22,3 @@ export const noDialogs: Dialogs = {
     );
   },
 };
-
-/** Answers dialogs from a queue, for tests; an unexpected dialog fails loudly. */
-export class ScriptedDialogs implements Dialogs {
-  readonly asked: PickPathRequest[] = [];
-  constructor(private readonly answers: (string | null)[] = []) {}
-
-  answer(path: string | null): void {
-    this.answers.push(path);
-  }
-
-  async pickPath(request: PickPathRequest): Promise<string | null> {
-    this.asked.push(request);
-    if (this.answers.length === 0) throw new Error(`Unexpected dialog: ${request.title}`);
-    return this.answers.shift() ?? null;
-  }
-}

@@ -7,11 +7,12 @@ import type {
   HostCheck,
   HostProfile,
 } from '../contract/index.js';
-import { CancelledError, CompanionError, whyUnreadable } from '../errors.js';
+import { CancelledError, CompanionError, hasCode, isCode, whyUnreadable } from '../errors.js';
 import { afterConnect, type RunState } from './check-trusted-host.js';
 import { FirstBootError } from './first-boot-errors.js';
 import { fingerprintOfPublicKeyLine } from '../secrets/ssh-host-key.js';
 import type { RemoteShell } from './remote-shell.js';
+import type { FirstbootSshErrorCode } from './ssh/ssh-errors.js';
 
 /** What ssh2 presented and how it compared; the union `connectPinned` returns. */
 export type ConnectOutcome =
@@ -194,16 +195,12 @@ export async function runFirstBoot(input: FirstBootInput, deps: FirstBootDeps): 
         });
       } catch (error) {
         // An sshd that just started can drop the first handshakes: still booting, not broken — try again.
-        if (
-          error instanceof CompanionError &&
-          error.code === 'firstboot-ssh-unreachable' &&
-          now() < deadline
-        ) {
+        if (hasCode<FirstbootSshErrorCode>(error, 'firstboot-ssh-unreachable') && now() < deadline) {
           log(`SSH at ${found.address}:${found.port} is not ready yet: ${error.message}`, 'warn');
           await sleep(RETRY_CONNECT_MS, signal);
           continue;
         }
-        if (error instanceof CompanionError && LOGIN_CODES.has(error.code))
+        if (hasCode<FirstbootSshErrorCode>(error, ...LOGIN_CODES))
           loginFailed(error, report, update, expected);
         throw error;
       }
@@ -218,15 +215,18 @@ export async function runFirstBoot(input: FirstBootInput, deps: FirstBootDeps): 
 }
 
 /** Errors of the login itself; only `firstboot-auth-failed` comes after the host key was accepted. */
-const LOGIN_CODES = new Set([
+const LOGIN_CODES = [
   'firstboot-auth-failed',
   'firstboot-login-dropped',
   'firstboot-key-passphrase',
   'firstboot-key-invalid',
   'firstboot-no-agent',
-]);
+] as const satisfies readonly FirstbootSshErrorCode[];
 /** Of those, the ones that can only happen after the host key was accepted. */
-const AFTER_KEY = new Set(['firstboot-auth-failed', 'firstboot-login-dropped']);
+const AFTER_KEY = [
+  'firstboot-auth-failed',
+  'firstboot-login-dropped',
+] as const satisfies readonly FirstbootSshErrorCode[];
 
 function loginFailed(
   error: CompanionError,
@@ -234,7 +234,7 @@ function loginFailed(
   update: RunState['update'],
   expectedFingerprint: string | null,
 ): void {
-  const keyAccepted = AFTER_KEY.has(error.code);
+  const keyAccepted = isCode<FirstbootSshErrorCode>(error.code, ...AFTER_KEY);
   update({
     stage: 'logging-in',
     login: { ...report.login, ok: false, error: error.message },

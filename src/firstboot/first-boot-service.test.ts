@@ -1,22 +1,22 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createCore, type Core } from '../core.js';
-import { MemoryKeychain } from '../secrets/memory-keychain.js';
+import { tempCore, type TempCore } from '../../test/helpers/temp-core.js';
+import type { Core } from '../core.js';
 import { generateEd25519HostKey } from '../secrets/ssh-host-key.js';
 import type { FirstBootDeps } from './first-boot-run.js';
 import { FirstBootService, keyPassphraseAccount } from './first-boot-service.js';
 
 let dir: string;
 let core: Core;
+let temp: TempCore;
 const key = generateEd25519HostKey('pi');
 const presented = { keyLine: key.publicKeyLine, fingerprint: key.fingerprint };
 const session = { exec: vi.fn(), httpGet: vi.fn(), close: vi.fn() };
 
 beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'firstboot-service-'));
-  core = await createCore({ dataDir: dir, keychain: new MemoryKeychain() });
+  temp = await tempCore('firstboot-service-');
+  ({ dataDir: dir, core } = temp);
   await core.hosts.save({
     name: 'pi',
     flakeDir: '/srv/infra',
@@ -26,10 +26,7 @@ beforeEach(async () => {
   });
 });
 
-afterEach(async () => {
-  await core.dispose();
-  await rm(dir, { recursive: true, force: true });
-});
+afterEach(() => temp.dispose());
 
 function service(connect: FirstBootDeps['connectPinned'], checksPass = true) {
   const connectPinned: FirstBootDeps['connectPinned'] = vi.fn(connect);

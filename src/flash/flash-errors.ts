@@ -1,13 +1,51 @@
-import { CompanionError } from '../errors.js';
+import { DomainError } from '../errors.js';
+import type { ImageErrorCode } from '../image/image-errors.js';
+import type { DriveReasonCode } from './drives/drive-safety.js';
+
+/** Why a flash failed or was refused; the writer also refuses a card with the safety policy's own reason code. */
+export type FlashErrorCode =
+  | DriveReasonCode
+  | 'disk-in-use'
+  | 'internal-disk-not-named'
+  | 'unsupported-platform'
+  | 'flash-as-user-reentered'
+  | 'flash-bootstrap-mismatch'
+  | 'flash-bootstrap-unreadable'
+  | 'flash-device-busy'
+  | 'flash-device-changed'
+  | 'flash-device-denied'
+  | 'flash-device-gone'
+  | 'flash-device-refused'
+  | 'flash-device-repeated'
+  | 'flash-device-too-small'
+  | 'flash-device-unknown'
+  | 'flash-drive-missing'
+  | 'flash-drive-not-found'
+  | 'flash-drive-refused'
+  | 'flash-elevation-denied'
+  | 'flash-elevation-unavailable'
+  | 'flash-image-missing'
+  | 'flash-internal-disk-unnamed'
+  | 'flash-needs-confirmation'
+  | 'flash-one-internal-disk'
+  | 'flash-some-cards-failed'
+  | 'flash-source-refused'
+  | 'flash-unmount-failed'
+  | 'flash-user-unknown'
+  | 'flash-verify-failed'
+  | 'flash-writer-crashed'
+  | 'flash-writer-pipes-refused'
+  | 'flash-writer-still-running'
+  | 'flash-writer-usage';
 
 /** A flash input or step that failed; the message names the drive or image, the hint what to do. */
-export class FlashError extends CompanionError {}
+export class FlashError extends DomainError<FlashErrorCode> {}
 
 /**
  * The writer's refusals that come before it opens a card for writing (its checks, the exclusive open, the password
  * prompt): the card is untouched, and saying "unusable" would send the user to flash a card that is fine.
  */
-const REFUSED_BEFORE_WRITING = new Set([
+const REFUSED_BEFORE_WRITING: ReadonlySet<string> = new Set<FlashErrorCode | ImageErrorCode>([
   'flash-device-busy',
   'flash-device-refused',
   'flash-device-too-small',
@@ -27,7 +65,7 @@ const REFUSED_BEFORE_WRITING = new Set([
   'flash-writer-pipes-refused',
 ]);
 
-/** Whether an error with this code left every card as it was. */
+/** Whether an error with this code left every card as it was; any code, as the writer's arrive over a pipe. */
 export function refusedBeforeWriting(code: string): boolean {
   return REFUSED_BEFORE_WRITING.has(code);
 }

@@ -1,17 +1,17 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { DriveChoice, FlashRequest } from '../contract/index.js';
-import { CompanionError } from '../errors.js';
+import { CompanionError, hasCode, isCode } from '../errors.js';
 import { sniffImageFormat } from '../image/image-format.js';
 import type { HostProfiles } from '../provision/host-profiles.js';
 import type { TaskContext, TaskManager } from '../tasks/task-manager.js';
 import { checkBootstrapFilesOnCard, findProvisionFor } from './after/check-bootstrap-files.js';
 import { findProvisionOnCard } from './after/find-provision-on-card.js';
 import { ejectDrive } from './after/eject-drive.js';
-import { assessDrive, describeVerdict } from './drives/drive-safety.js';
+import { assessDrive, describeVerdict, type DriveReasonCode } from './drives/drive-safety.js';
 import { listDrives } from './drives/list-drives.js';
 import { findSourceDevice } from './drives/source-device.js';
-import { FlashError, refusedBeforeWriting } from './flash-errors.js';
+import { FlashError, refusedBeforeWriting, type FlashErrorCode } from './flash-errors.js';
 import { unmountDrive } from './prepare/unmount-drive.js';
 import { runPrivilegedWriter } from './elevate/run-privileged-writer.js';
 import type { InternalDisk } from './elevate/writer-launch.js';
@@ -20,8 +20,6 @@ import { assertImageHoldsItsPartitions } from './write/image-extents.js';
 import type { DeviceWriteResult } from './write/write-image-to-device.js';
 
 export interface FlashResult {
-  /** The first card, as before multi-write. */
-  device: string;
   image: string;
   bytesWritten: number;
   sourceSha256: string;
@@ -32,9 +30,9 @@ export interface FlashResult {
   devices: DeviceWriteResult[];
 }
 
-/** The drives a request names, whichever form it used; duplicates count once. */
+/** The drives a request names; duplicates count once. */
 function requestedDevices(request: FlashRequest): string[] {
-  const devices = [...new Set(request.devices ?? (request.device === undefined ? [] : [request.device]))];
+  const devices = [...new Set(request.devices)];
   if (devices.length === 0)
     throw new FlashError(
       'flash-drive-missing',
@@ -80,7 +78,9 @@ function checkChoice(choices: readonly DriveChoice[], device: string, request: F
  * per write, so one prompt names exactly what the password unlocks.
  */
 async function nameInternalDisk(picked: readonly DriveChoice[]): Promise<InternalDisk | null> {
-  const internal = picked.filter((c) => c.verdict.reasons.some((r) => r.code === 'internal-disk'));
+  const internal = picked.filter((c) =>
+    c.verdict.reasons.some((r) => isCode<DriveReasonCode>(r.code, 'internal-disk')),
+  );
   if (internal.length > 1)
     throw new FlashError(
       'flash-one-internal-disk',
@@ -157,7 +157,7 @@ export class FlashService {
         log: (line) => ctx.log(line),
       }).catch((error: unknown) => {
         // A cancelled task is shown as cancelled whatever the error: the outcome keeps the warning visible.
-        if (error instanceof CompanionError && error.code === 'flash-writer-still-running')
+        if (hasCode<FlashErrorCode>(error, 'flash-writer-still-running'))
           ctx.setOutcome(`${error.message} ${error.hint}`);
         else if (error instanceof CompanionError && refusedBeforeWriting(error.code))
           ctx.setOutcome(`Nothing was written: ${names} ${drives.length === 1 ? 'is' : 'are'} as before.`);
@@ -165,7 +165,6 @@ export class FlashService {
       });
       const cards = drives.map((drive, i) => ({ drive, card: result.devices[i] }));
       this.results.set(ctx.taskId, {
-        device: drives[0]?.device ?? '',
         image: source.path,
         ...result,
         devices: cards.map(({ drive, card }) => ({

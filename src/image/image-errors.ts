@@ -1,4 +1,4 @@
-import { CompanionError } from '../errors.js';
+import { DomainError } from '../errors.js';
 
 /** Why an image cannot be used; each code has its own wording in the UI. */
 export type ImageErrorCode =
@@ -14,13 +14,7 @@ export type ImageErrorCode =
   | 'image-disk-full';
 
 /** A disk image (or where it was to be written) is not usable; the message says what was found. */
-export class ImageError extends CompanionError {
-  declare readonly code: ImageErrorCode;
-
-  constructor(code: ImageErrorCode, message: string, hint: string, options?: { cause?: unknown }) {
-    super(code, message, hint, options);
-  }
-}
+export class ImageError extends DomainError<ImageErrorCode> {}
 
 const UNITS = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'] as const;
 

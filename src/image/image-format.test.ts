@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ImageError } from './image-errors.js';
+import { thrownImageError as errorOf } from '../../test/helpers/rejection.js';
 import { detectImageFormat, hasPartitionTableSignature, sniffImageFormat } from './image-format.js';
 
 /** A head of `size` bytes with `bytes` placed at `offset`. */
@@ -12,16 +12,6 @@ function head(parts: [offset: number, bytes: number[] | string][], size = 2048):
     (typeof bytes === 'string' ? Buffer.from(bytes, 'latin1') : Buffer.from(bytes)).copy(buf, offset);
   }
   return buf;
-}
-
-function errorOf(fn: () => unknown): ImageError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof ImageError) return error;
-    throw error;
-  }
-  throw new Error('expected an ImageError');
 }
 
 describe('detectImageFormat', () => {

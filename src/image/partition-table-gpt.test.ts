@@ -6,11 +6,11 @@ import {
   NIXOS_GPT,
   SECTOR,
   craftHeader,
-  errorOf,
   gpt,
   guidBytes,
   mbr,
-} from './partition-table-test-support.js';
+} from '../../test/fixtures/partition-tables.js';
+import { thrownImageError as errorOf } from '../../test/helpers/rejection.js';
 
 describe('parsePartitionTable: GPT', () => {
   it('follows the protective MBR to the GPT and reads names, GUIDs and the boot attribute', () => {

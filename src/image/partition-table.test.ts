@@ -4,7 +4,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ImageError } from './image-errors.js';
 import { parsePartitionTable, readPartitionTable } from './partition-table.js';
-import { MIB, NIXOS_GPT, craftHeader, errorOf, gpt, mbr } from './partition-table-test-support.js';
+import { MIB, NIXOS_GPT, craftHeader, gpt, mbr } from '../../test/fixtures/partition-tables.js';
+import { thrownImageError as errorOf } from '../../test/helpers/rejection.js';
 
 describe('parsePartitionTable: MBR', () => {
   const nixos = mbr([

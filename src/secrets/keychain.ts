@@ -17,6 +17,8 @@ export interface Keychain {
 
 /** The keychain cannot be used at all (no Secret Service, locked, native module broken); never fall back to plaintext. */
 export class KeychainUnavailableError extends CompanionError {
+  declare readonly code: 'keychain-unavailable';
+
   constructor(message: string, hint: string, options?: { cause?: unknown }) {
     super('keychain-unavailable', message, hint, options);
   }

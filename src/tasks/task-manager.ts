@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { LogLine, TaskProgress, TaskSnapshot } from '../contract/index.js';
-import { CancelledError, NotFoundError, describeError } from '../errors.js';
+import { CancelledError, NotFoundError, describeError, isCode, type CoreErrorCode } from '../errors.js';
 import type { EventHub } from '../event-hub.js';
 import { RateMeter } from './rate-meter.js';
 import { Redactor } from './redactor.js';
@@ -133,7 +133,8 @@ export class TaskManager {
         const cancelled = live.controller.signal.aborted;
         const info = describeError(cancelled ? live.controller.signal.reason : error);
         ctx.log(`${cancelled ? 'Cancelled' : 'Failed'}: ${info.message}`, cancelled ? 'warn' : 'error');
-        if (!cancelled && error instanceof Error && info.code === 'internal' && error.stack) {
+        const unexpected = isCode<CoreErrorCode>(info.code, 'internal');
+        if (!cancelled && error instanceof Error && unexpected && error.stack) {
           ctx.log(error.stack, 'debug');
         }
         await this.finish(live, ctx, cancelled ? 'cancelled' : 'failed', {

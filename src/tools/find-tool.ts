@@ -8,6 +8,8 @@ import { compareVersions, toolEntry, type ToolEntry, type ToolId } from './tool-
 
 /** A tool the app needs is not installed (or not where we look). */
 export class MissingToolError extends CompanionError {
+  declare readonly code: 'missing-tool';
+
   constructor(
     readonly tool: string,
     message: string,

@@ -40,7 +40,7 @@ try {
   );
   settle();
 
-  // dd without iflag=fullblock writes whatever one read of the pipe returned (64 KiB), so the issue's peer issues
+  // dd without iflag=fullblock writes whatever one read of the pipe returned (64 KiB), so the plain peer issues
   // small direct writes; the fair peer assembles whole 4 MiB blocks first. Both are reported.
   const fullStart = performance.now();
   const full = spawnSync('sh', [
@@ -63,7 +63,7 @@ try {
   const result = await writeImageToDevice({
     source,
     sourceFd: sourceHandle.fd,
-    device: loop,
+    devices: [loop],
     log: (line) => console.error(`ours: ${line}`),
   });
   await sourceHandle.close();

@@ -8,7 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCore } from '../../src/core.js';
-import { MemoryKeychain } from '../../src/secrets/memory-keychain.js';
+import { MemoryKeychain } from '../helpers/memory-keychain.js';
 import { ROOT_OFFSET, buildLargeSdImage } from '../fixtures/sd-image.js';
 import { PEER_NAME, runPeer, writePeerScript } from './lib/provision-peer.js';
 

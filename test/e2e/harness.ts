@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
-import { ScriptedDialogs } from '../../src/dialogs/dialogs.js';
-import { MemoryKeychain } from '../../src/secrets/memory-keychain.js';
+import { ScriptedDialogs } from '../helpers/scripted-dialogs.js';
+import { MemoryKeychain } from '../helpers/memory-keychain.js';
 import { defaultRendererDir, startBridge, type Bridge } from '../bridge/server.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';

@@ -4,7 +4,11 @@ import { spawn } from 'node:child_process';
 import { mkdir, rm, rmdir, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { writerHelperScript } from '../../src/flash/elevate/run-privileged-writer.js';
-import { decodeEvent, type WriterEvent } from '../../src/flash/elevate/writer-protocol.js';
+import {
+  decodeEvent,
+  type WriterEvent,
+  type WriterRequest,
+} from '../../src/flash/elevate/writer-protocol.js';
 
 export interface WriterRun {
   code: number | null;
@@ -14,7 +18,7 @@ export interface WriterRun {
 export function runWriter(
   file: string,
   args: string[],
-  request: object | null,
+  request: Partial<WriterRequest> | null,
   env: NodeJS.ProcessEnv,
 ): Promise<WriterRun> {
   return new Promise((resolve) => {
@@ -31,7 +35,7 @@ export function runWriter(
 }
 
 /** The bundled writer run by this Node directly, as root, with exactly `env`. */
-export const runHelper = (request: object | null, env: NodeJS.ProcessEnv = {}) =>
+export const runHelper = (request: Partial<WriterRequest> | null, env: NodeJS.ProcessEnv = {}) =>
   runWriter(process.execPath, [writerHelperScript()], request, env);
 
 export const errorOf = (run: WriterRun) => {

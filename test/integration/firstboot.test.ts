@@ -1,16 +1,15 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FirstBootReport, type HostCheckInput } from '../../src/contract/index.js';
-import { createCore, type Core } from '../../src/core.js';
+import type { Core } from '../../src/core.js';
 import { writeDeploySshConfig } from '../../src/firstboot/deploy-ssh-config.js';
-import { MemoryKeychain } from '../../src/secrets/memory-keychain.js';
 import { clientKey, provisionPi, startPi, type ProvisionedPi } from '../fixtures/provisioned-pi.js';
 import type { TestSshd } from '../fixtures/test-sshd.js';
+import { tempCore, type TempCore } from '../helpers/temp-core.js';
 
 /**
  * The whole first boot through the core — discovery, the pinned-key check, login, checks — against a real sshd that
@@ -19,6 +18,7 @@ import type { TestSshd } from '../fixtures/test-sshd.js';
 const BUNDLE = join(process.cwd(), 'dist', 'cli', 'companion.cjs');
 let dir: string;
 let core: Core;
+let temp: TempCore | undefined;
 let pi: ProvisionedPi;
 let client: { file: string; publicLine: string };
 let web: Server;
@@ -26,8 +26,8 @@ let webPort: number;
 const running: TestSshd[] = [];
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'firstboot-'));
-  core = await createCore({ dataDir: join(dir, 'data'), keychain: new MemoryKeychain() });
+  temp = await tempCore('firstboot-');
+  ({ dir, core } = temp);
   pi = await provisionPi(core, dir);
   client = await clientKey(dir);
   web = createServer((req, res) => {
@@ -44,8 +44,7 @@ afterEach(async () => {
 
 afterAll(async () => {
   web?.close();
-  await core?.dispose();
-  if (dir) await rm(dir, { recursive: true, force: true });
+  await temp?.dispose();
 });
 
 async function configure(checks: HostCheckInput[]): Promise<void> {

@@ -1,32 +1,32 @@
 // After-flash steps on real block devices: loop devices over sparse files (needs root). Only loop devices this file
 // created are touched, and each is detached after its test.
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdtemp } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ProvisionRecord } from '../../src/contract/index.js';
-import { createCore, type Core } from '../../src/core.js';
+import type { Core } from '../../src/core.js';
 import { CompanionError } from '../../src/errors.js';
 import { checkBootstrapFilesOnCard } from '../../src/flash/after/check-bootstrap-files.js';
 import { BOOTSTRAP_FILES } from '../../src/provision/bootstrap-files.js';
-import { MemoryKeychain } from '../../src/secrets/memory-keychain.js';
 import { buildSdImage } from '../fixtures/sd-image.js';
 import { detachLoopDevices, loopDevice as makeLoopDevice } from '../helpers/loop-devices.js';
+import { tempCore, type TempCore } from '../helpers/temp-core.js';
 
 const loopDevice = (bytes: number) => makeLoopDevice(dir, bytes);
 
 const MIB = 1024 * 1024;
 let dir = '';
 let core: Core;
+let temp: TempCore | undefined;
 let image = '';
 let imageSize = 0;
 let record: ProvisionRecord;
 
 beforeAll(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), 'flash-after-'));
+  temp = await tempCore('flash-after-');
+  ({ dir, core } = temp);
   const fixture = await buildSdImage(path.join(dir, 'fixture'));
-  core = await createCore({ dataDir: path.join(dir, 'data'), keychain: new MemoryKeychain() });
   image = path.join(dir, 'pi.img');
   const { result } = await core.provision.start({
     host: 'pi',
@@ -44,10 +44,7 @@ afterEach(() => {
   detachLoopDevices();
 });
 
-afterAll(async () => {
-  await core?.dispose();
-  if (dir) await rm(dir, { recursive: true, force: true });
-});
+afterAll(() => temp?.dispose());
 
 function unmountQuietly(mountpoint: string): void {
   try {
@@ -58,7 +55,7 @@ function unmountQuietly(mountpoint: string): void {
 }
 
 async function flash(device: string) {
-  const { id, result } = await core.flash.start({ image, device, showAllDrives: true });
+  const { id, result } = await core.flash.start({ image, devices: [device], showAllDrives: true });
   await result;
   return { log: (await core.tasks.log(id)).map((l) => l.message).join('\n'), task: core.tasks.get(id) };
 }
@@ -115,7 +112,7 @@ describe('after flashing a provisioned image', () => {
     // A process working in the mounted folder, as a terminal or file manager would.
     const user = spawn('sleep', ['60'], { cwd: mnt, stdio: 'ignore' });
     try {
-      const { result } = await core.flash.start({ image, device, showAllDrives: true });
+      const { result } = await core.flash.start({ image, devices: [device], showAllDrives: true });
       const error = await result.then(
         () => null,
         (e: unknown) => e,
@@ -132,11 +129,11 @@ describe('after flashing a provisioned image', () => {
   });
 
   it('recognises a copy of the provisioned image under another name by the host key on the card', async () => {
-    expect(record.sha256).toBeUndefined(); // provisioning no longer hashes the whole image
+    expect(record.sha256).toBeUndefined(); // provisioning does not hash the whole image
     const copy = path.join(dir, 'renamed-copy.img');
     execFileSync('cp', ['--sparse=always', image, copy]);
     const device = await loopDevice(imageSize + 16 * MIB);
-    const { id, result } = await core.flash.start({ image: copy, device, showAllDrives: true });
+    const { id, result } = await core.flash.start({ image: copy, devices: [device], showAllDrives: true });
     await result;
     const log = (await core.tasks.log(id)).map((l) => l.message).join('\n');
     expect(log).toContain('Re-checking the bootstrap files of pi on the card');
@@ -147,7 +144,7 @@ describe('after flashing a provisioned image', () => {
     const other = path.join(dir, 'plain.img');
     await buildSdImage(path.join(dir, 'plain')).then((f) => execFileSync('cp', [f.path, other]));
     const device = await loopDevice(imageSize + 16 * MIB);
-    const { id, result } = await core.flash.start({ image: other, device, showAllDrives: true });
+    const { id, result } = await core.flash.start({ image: other, devices: [device], showAllDrives: true });
     await result;
     const log = (await core.tasks.log(id)).map((l) => l.message).join('\n');
     expect(log).toContain('no bootstrap files to re-check');

@@ -42,7 +42,7 @@ function runWriter(request: object) {
 
 async function refusalOf(device: string) {
   const before = await sha256OfDevice(device, 4 * MIB);
-  const { code, events } = await runWriter({ v: 1, source, device, verify: false });
+  const { code, events } = await runWriter({ v: 1, source, devices: [device], verify: false });
   expect(code).toBe(1);
   expect(await sha256OfDevice(device, 4 * MIB)).toBe(before);
   const last = events.at(-1);
@@ -186,12 +186,12 @@ describe.skipIf(process.getuid?.() !== 0)('the writer refuses a disk in use', ()
     expect(error.message).toMatch(/is held by dm-/);
   });
 
-  it('takes no word of the request for a built-in disk: the old allowNonRemovable field is refused', async () => {
+  it('takes no word of the request for a built-in disk: an allowNonRemovable field is refused', async () => {
     const disk = await loopDevice(dir, 16 * MIB);
     const { code, events } = await runWriter({
       v: 1,
       source,
-      device: disk,
+      devices: [disk],
       verify: false,
       allowNonRemovable: true,
     });

@@ -90,7 +90,7 @@ describe('runPrivilegedWriter (as root)', () => {
     const lines: string[] = [];
     const result = await runPrivilegedWriter({
       source: small.compressedPath!,
-      device,
+      devices: [device],
       onProgress: (p) => progress.push(p),
       log: (line) => lines.push(line),
     });
@@ -146,7 +146,7 @@ describe('runPrivilegedWriter (as root)', () => {
       child.on('close', resolve);
       // detached: end of input is not a cancel (as the printed sudo command sends it).
       child.stdin.end(
-        `${JSON.stringify({ v: 1, source: small.compressedPath, device, verify: true, detached: true })}\n`,
+        `${JSON.stringify({ v: 1, source: small.compressedPath, devices: [device], verify: true, detached: true })}\n`,
       );
     });
     const uids = zstdUids.stop();
@@ -158,18 +158,21 @@ describe('runPrivilegedWriter (as root)', () => {
 
   it('refuses the disk holding / even when asked, through the app side and directly', async () => {
     const disk = rootDisk();
-    const error = await rejection(runPrivilegedWriter({ source: small.path, device: disk }));
+    const error = await rejection(runPrivilegedWriter({ source: small.path, devices: [disk] }));
     expect(error.code).toBe('system-disk');
     expect(error.message).toContain('Nothing was written');
     const direct = await runHelper(
-      `${JSON.stringify({ v: 1, source: small.path, device: disk, verify: false })}\n`,
+      `${JSON.stringify({ v: 1, source: small.path, devices: [disk], verify: false })}\n`,
     );
     expect(direct.code).not.toBe(0);
     expect(errorOf(direct.events)?.code).toBe('system-disk');
   });
 
   it('answers a malformed request with an error line and a non-zero exit', async () => {
-    for (const input of ['not json\n', `${JSON.stringify({ v: 1, source: '/a', device: '/dev/loop0' })}\n`]) {
+    for (const input of [
+      'not json\n',
+      `${JSON.stringify({ v: 1, source: '/a', devices: ['/dev/loop0'] })}\n`,
+    ]) {
       const { code, events } = await runHelper(input);
       expect(code).toBe(1);
       expect(events).toHaveLength(1);
@@ -179,7 +182,7 @@ describe('runPrivilegedWriter (as root)', () => {
 
   it('refuses a source that is not a regular file or not readable by the invoking user', async () => {
     const device = await loopDevice(64 * MIB);
-    const ask = (source: string) => `${JSON.stringify({ v: 1, source, device, verify: false })}\n`;
+    const ask = (source: string) => `${JSON.stringify({ v: 1, source, devices: [device], verify: false })}\n`;
     expect(errorOf((await runHelper(ask('/dev/zero'))).events)?.message).toContain('not a regular file');
     const secret = path.join(dir, 'secret.img');
     await writeFile(secret, 'x');
@@ -197,7 +200,7 @@ describe('runPrivilegedWriter (as root)', () => {
     let pid = 0;
     const writing = runPrivilegedWriter({
       source: big.compressedPath!,
-      device,
+      devices: [device],
       signal: controller.signal,
       onSpawn: (p) => (pid = p),
       onProgress: (p) => {
@@ -222,7 +225,7 @@ describe('runPrivilegedWriter (as root)', () => {
     let pid = 0;
     const writing = runPrivilegedWriter({
       source: big.compressedPath!,
-      device,
+      devices: [device],
       signal: controller.signal,
       cancelGraceMs: 500,
       onSpawn: (p) => (pid = p),

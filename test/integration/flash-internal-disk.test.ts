@@ -26,7 +26,13 @@ const launch = (
   name: 'companion-flash-writer' | 'companion-flash-writer-internal',
   args: string[],
   device: string,
-) => runWriter(path.join(app, 'bin', name), args, { source: image.path, device }, { PKEXEC_UID: '65534' });
+) =>
+  runWriter(
+    path.join(app, 'bin', name),
+    args,
+    { source: image.path, devices: [device] },
+    { PKEXEC_UID: '65534' },
+  );
 const internal = (args: string[], device: string) => launch('companion-flash-writer-internal', args, device);
 
 /** A loop device over a new root-only file: a built-in disk as far as user 65534 is concerned. */

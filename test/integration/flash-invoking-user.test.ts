@@ -41,7 +41,7 @@ describe.skipIf(process.getuid?.() !== 0)('loop devices, by whose file they stan
   it('refuses a loop over a root-only 0600 file when a user asks, and writes one over that user’s own file', async () => {
     const rootDisk = await loopOver(path.join(priv, 'rootdisk.img'), image.imageSize + 16 * MIB);
     await chmod(path.join(priv, 'rootdisk.img'), 0o600);
-    const refused = await runHelper({ source: image.path, device: rootDisk }, asUser);
+    const refused = await runHelper({ source: image.path, devices: [rootDisk] }, asUser);
     expect(refused.code).toBe(1);
     expect(errorOf(refused)).toMatchObject({
       code: 'flash-device-refused',
@@ -53,7 +53,7 @@ describe.skipIf(process.getuid?.() !== 0)('loop devices, by whose file they stan
     const usersCard = await loopOver(card, image.imageSize + 16 * MIB);
     await chown(card, USER, USER);
     await chmod(card, 0o600);
-    const written = await runHelper({ source: image.path, device: usersCard }, asUser);
+    const written = await runHelper({ source: image.path, devices: [usersCard] }, asUser);
     expect(errorOf(written)).toBeNull();
     expect(doneOf(written)?.bytesWritten).toBe(image.imageSize);
     expect(await sha256OfDevice(usersCard, image.imageSize)).toBe(image.sha256);
@@ -72,7 +72,7 @@ describe.skipIf(process.getuid?.() !== 0)('loop devices, by whose file they stan
     try {
       const said = new Set<string>();
       for (const device of [overFile, overNode]) {
-        const refused = errorOf(await runHelper({ source: image.path, device }, asUser));
+        const refused = errorOf(await runHelper({ source: image.path, devices: [device] }, asUser));
         said.add(`${refused?.code} ${refused?.message.replace(device, '<loop>')}`);
       }
       expect([...said]).toEqual([
@@ -85,7 +85,7 @@ describe.skipIf(process.getuid?.() !== 0)('loop devices, by whose file they stan
 
   it('still lets root itself (no invoking user) write a loop over its own file', async () => {
     const rootDisk = await loopOver(path.join(priv, 'root-asks.img'), image.imageSize + 16 * MIB);
-    const written = await runHelper({ source: image.path, device: rootDisk });
+    const written = await runHelper({ source: image.path, devices: [rootDisk] });
     expect(errorOf(written)).toBeNull();
     expect(await sha256OfDevice(rootDisk, image.imageSize)).toBe(image.sha256);
   });
@@ -104,9 +104,9 @@ describe.skipIf(process.getuid?.() !== 0)('what lies in folders the user cannot 
     const devices = new Set<string>();
     for (const name of ['file.img', 'folder', 'disk', 'missing']) {
       const target = path.join(hidden, name);
-      const asSource = errorOf(await runHelper({ source: target, device }, asUser));
+      const asSource = errorOf(await runHelper({ source: target, devices: [device] }, asUser));
       answers.add(`${asSource?.code} ${asSource?.message.replace(target, '<path>')}`);
-      const asDevice = errorOf(await runHelper({ source: image.path, device: target }, asUser));
+      const asDevice = errorOf(await runHelper({ source: image.path, devices: [target] }, asUser));
       devices.add(`${asDevice?.code} ${asDevice?.message.replace(target, '<path>')}`);
     }
     expect([...answers]).toEqual([

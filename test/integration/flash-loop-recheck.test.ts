@@ -40,7 +40,9 @@ async function session(device: string, afterCheck: () => Promise<void>) {
   const output = new PassThrough();
   let out = '';
   output.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
-  input.end(`${JSON.stringify({ v: 1, source: image.path, device, verify: false, detached: true })}\n`);
+  input.end(
+    `${JSON.stringify({ v: 1, source: image.path, devices: [device], verify: false, detached: true })}\n`,
+  );
   const env = { PKEXEC_UID: String(USER) };
   const code = await runWriterSession({ input, output, env, pipeOwner: null, afterCheck });
   const last = out.split('\n').filter(Boolean).map(decodeEvent).at(-1);

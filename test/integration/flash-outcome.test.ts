@@ -1,38 +1,35 @@
 // What a flash says it left behind, through the flash service and the root writer (needs root and dist/helper).
 // Only loop devices this file created are touched, and each is detached after its test.
 import { constants } from 'node:fs';
-import { mkdtemp, open, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createCore, type Core } from '../../src/core.js';
-import { MemoryKeychain } from '../../src/secrets/memory-keychain.js';
+import type { Core } from '../../src/core.js';
 import { buildSdImage, type SdImageFixture } from '../fixtures/sd-image.js';
 import { detachLoopDevices, loopDevice, sha256OfDevice } from '../helpers/loop-devices.js';
 import { rejection } from '../helpers/rejection.js';
+import { tempCore, type TempCore } from '../helpers/temp-core.js';
 
 const MIB = 1024 * 1024;
 let dir = '';
 let core: Core;
+let temp: TempCore | undefined;
 let fixture: SdImageFixture;
 let big: SdImageFixture;
 
 beforeAll(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), 'flash-outcome-'));
+  temp = await tempCore('flash-outcome-');
+  ({ dir, core } = temp);
   fixture = await buildSdImage(path.join(dir, 'image'), { compress: 'zstd' });
   // Random padding costs real decompression time, so the cancel lands mid-write.
   big = await buildSdImage(path.join(dir, 'big'), { compress: 'zstd', padMiB: 256 });
-  core = await createCore({ dataDir: path.join(dir, 'data'), keychain: new MemoryKeychain() });
 }, 120_000);
 
 afterEach(() => {
   detachLoopDevices();
 });
 
-afterAll(async () => {
-  await core?.dispose();
-  if (dir) await rm(dir, { recursive: true, force: true });
-});
+afterAll(() => temp?.dispose());
 
 describe('the outcome of a flash', () => {
   it('says nothing was written when the card is in use, not that it is unusable', async () => {
@@ -41,7 +38,11 @@ describe('the outcome of a flash', () => {
     // Another program holding the card exclusively, as a second flash or a mounter would.
     const holder = await open(device, constants.O_RDONLY | constants.O_EXCL);
     try {
-      const run = await core.flash.start({ image: fixture.compressedPath!, device, showAllDrives: true });
+      const run = await core.flash.start({
+        image: fixture.compressedPath!,
+        devices: [device],
+        showAllDrives: true,
+      });
       const error = await rejection(run.result);
       expect(error.code).toBe('flash-device-busy');
       const task = core.tasks.get(run.id);
@@ -54,7 +55,11 @@ describe('the outcome of a flash', () => {
 
   it('says the card is unusable once writing began, e.g. cancelled mid-write', async () => {
     const device = await loopDevice(dir, big.imageSize + 16 * MIB);
-    const run = await core.flash.start({ image: big.compressedPath!, device, showAllDrives: true });
+    const run = await core.flash.start({
+      image: big.compressedPath!,
+      devices: [device],
+      showAllDrives: true,
+    });
     const deadline = Date.now() + 30_000;
     while ((core.tasks.get(run.id).progress?.done ?? 0) === 0 && Date.now() < deadline)
       await new Promise((resolve) => setTimeout(resolve, 10));

@@ -64,7 +64,9 @@ afterAll(async () => {
 describe.skipIf(process.getuid?.() !== 0 || !hasSudo)('the printed sudo command', () => {
   it('writes and verifies the card when run exactly as printed', async () => {
     const device = await loopDevice(dir, small.imageSize + 16 * MIB);
-    const command = printedCommand(await buildWriterRequest({ source: small.compressedPath!, device }));
+    const command = printedCommand(
+      await buildWriterRequest({ source: small.compressedPath!, devices: [device] }),
+    );
     expect(command).toMatch(/\| sudo '.*companion-flash-writer'$/);
     const result = spawnSync('sh', ['-c', command], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     expect(result.status, result.stdout + result.stderr).toBe(0);
@@ -76,7 +78,9 @@ describe.skipIf(process.getuid?.() !== 0 || !hasSudo)('the printed sudo command'
 
   it('stops cleanly on Ctrl-C (SIGINT to its process group), saying it was cancelled', async () => {
     const device = await loopDevice(dir, big.imageSize + 16 * MIB);
-    const command = printedCommand(await buildWriterRequest({ source: big.compressedPath!, device }));
+    const command = printedCommand(
+      await buildWriterRequest({ source: big.compressedPath!, devices: [device] }),
+    );
     const shell = spawn('sh', ['-c', command], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     let out = '';
     let interrupted = false;

@@ -1,26 +1,27 @@
 // Flashing a cut-off image, onto loop devices over sparse files (needs root). Only loop devices this file created are
 // touched, and each is detached after its test.
-import { mkdtemp, open, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createCore, type Core } from '../../src/core.js';
+import type { Core } from '../../src/core.js';
 import { writeImageToDevice } from '../../src/flash/write/write-image-to-device.js';
-import { MemoryKeychain } from '../../src/secrets/memory-keychain.js';
 import { buildSdImage, compressImage, type Compression } from '../fixtures/sd-image.js';
 import { detachLoopDevices, loopDevice, readDevice, sha256OfDevice } from '../helpers/loop-devices.js';
 import { rejection } from '../helpers/rejection.js';
+import { tempCore, type TempCore } from '../helpers/temp-core.js';
 
 const MIB = 1024 * 1024;
 const CUT = 8 * MIB + 4096;
 let dir = '';
 let core: Core;
+let temp: TempCore | undefined;
 /** The complete image's size; every fixture here lacks its last CUT bytes. */
 let imageSize = 0;
 const images = new Map<string, string>();
 
 beforeAll(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), 'flash-truncated-'));
+  temp = await tempCore('flash-truncated-');
+  ({ dir, core } = temp);
   // sfdisk lays out the complete image, then the end is cut off, as by an interrupted download.
   const mbr = await buildSdImage(path.join(dir, 'mbr'), { truncateBy: CUT });
   imageSize = mbr.imageSize;
@@ -30,17 +31,13 @@ beforeAll(async () => {
     images.set(format, await compressImage(mbr.path, format));
   const gpt = await buildSdImage(path.join(dir, 'gpt'), { table: 'gpt', truncateBy: CUT });
   images.set('gpt', gpt.path);
-  core = await createCore({ dataDir: path.join(dir, 'data'), keychain: new MemoryKeychain() });
 }, 120_000);
 
 afterEach(() => {
   detachLoopDevices();
 });
 
-afterAll(async () => {
-  await core?.dispose();
-  if (dir) await rm(dir, { recursive: true, force: true });
-});
+afterAll(() => temp?.dispose());
 
 /** A card from its last life: an MBR signature at the start and a backup GPT header in its last sector. */
 async function usedCard(bytes: number): Promise<{ device: string; before: string }> {
@@ -62,7 +59,7 @@ describe('flashing an image whose partitions reach past its end', () => {
     async (name) => {
       const { device, before } = await usedCard(cardSize());
       const error = await rejection(
-        core.flash.start({ image: images.get(name)!, device, showAllDrives: true, verify: false }),
+        core.flash.start({ image: images.get(name)!, devices: [device], showAllDrives: true, verify: false }),
       );
       expect(error.code).toBe('image-truncated');
       expect(error.message).toContain(`${missing(name)} bytes`);
@@ -78,7 +75,7 @@ describe('flashing an image whose partitions reach past its end', () => {
     const handle = await open(source, 'r');
     try {
       const error = await rejection(
-        writeImageToDevice({ source, sourceFd: handle.fd, expectedSize: null, device }),
+        writeImageToDevice({ source, sourceFd: handle.fd, expectedSize: null, devices: [device] }),
       );
       expect(error.code).toBe('image-truncated');
       expect(error.message).toContain(`${CUT} bytes`);
@@ -91,7 +88,7 @@ describe('flashing an image whose partitions reach past its end', () => {
 
   it('a cut-off image inside a .gz (size unknown ahead) fails before its first MiB makes the card bootable', async () => {
     const { device } = await usedCard(cardSize());
-    const error = await rejection(writeImageToDevice({ source: images.get('gzip')!, device }));
+    const error = await rejection(writeImageToDevice({ source: images.get('gzip')!, devices: [device] }));
     expect(error.code).toBe('image-truncated');
     expect(error.message).toContain(`${CUT} bytes`);
     expect(error.message).toMatch(/unusable until it is flashed again/);

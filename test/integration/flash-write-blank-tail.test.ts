@@ -59,7 +59,7 @@ describe('blanking the old tables of a card whose size is not a multiple of 4 Ki
 
   it('leaves no backup GPT behind after a flash', async () => {
     const device = await cardWithOldGpt(odd);
-    const result = await writeImageToDevice({ source: image.path, device });
+    const result = await writeImageToDevice({ source: image.path, devices: [device] });
     expect(result.devices[0]).toMatchObject({ ok: true, verified: true });
     expect(await sha256OfDevice(device, image.imageSize)).toBe(image.sha256);
     expect(await backupGptGone(device, odd)).toBe(true);
@@ -67,7 +67,7 @@ describe('blanking the old tables of a card whose size is not a multiple of 4 Ki
 
   it('leaves none behind when the write then fails mid-image', async () => {
     const device = await cardWithOldGpt(odd);
-    const error = await rejection(writeImageToDevice({ source: corrupt.compressedPath!, device }));
+    const error = await rejection(writeImageToDevice({ source: corrupt.compressedPath!, devices: [device] }));
     expect(error.code).toBe('image-corrupt');
     expect(await backupGptGone(device, odd)).toBe(true);
   });

@@ -72,7 +72,7 @@ describe('the exclusive claim', () => {
     const duringVerify: string[] = [];
     const result = await writeImageToDevice({
       source: image.compressedPath!,
-      device,
+      devices: [device],
       afterWrite: () => void afterWrite.push(tryExclusiveOpen(device)),
       onProgress: (p) => {
         if (p.phase === 'verifying') duringVerify.push(tryExclusiveOpen(device));
@@ -107,7 +107,7 @@ describe('the device identity', () => {
     await unlink(node);
     await symlink(other, node);
     const error = await rejection(
-      writeImageToDevice({ source: image.compressedPath!, device: node, approvedDevices: approved }),
+      writeImageToDevice({ source: image.compressedPath!, devices: [node], approvedDevices: approved }),
     );
     expect(error.code).toBe('flash-device-changed');
     expect(error.message).toContain('Nothing was written');

@@ -52,7 +52,7 @@ describe('a card that fails mid-write', () => {
   it('rejects promptly with flash-device-gone, the device, the offset reached, and that the card is unusable', async () => {
     const device = await dyingCard();
     const started = performance.now();
-    const error = await writeImageToDevice({ source: image.path, device }).then(
+    const error = await writeImageToDevice({ source: image.path, devices: [device] }).then(
       () => null,
       (e: unknown) => e,
     );

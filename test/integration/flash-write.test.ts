@@ -63,7 +63,7 @@ describe('writeImageToDevice', () => {
       const lines: string[] = [];
       const result = await writeImageToDevice({
         source: sourceOf(f),
-        device,
+        devices: [device],
         onProgress: (p) => progress.push(p),
         log: (line) => lines.push(line),
       });
@@ -92,7 +92,7 @@ describe('writeImageToDevice', () => {
         const result = await writeImageToDevice({
           source: copy,
           sourceFd: handle.fd,
-          device,
+          devices: [device],
           verify: false,
           // The first log line comes after the path's format and size were read, before any image byte: swap now.
           log: (line) => void (line.startsWith('Flashing') && execFileSync('truncate', ['-s', '0', copy])),
@@ -121,7 +121,7 @@ describe('writeImageToDevice', () => {
         decompressAs: { uid: 65534, gid: 65534 },
         // As the privileged writer does: the size comes measured from the app, so root runs no zstd at all.
         expectedSize: f.imageSize,
-        device,
+        devices: [device],
         verify: false,
       });
       expect(result.sourceSha256).toBe(f.sha256);
@@ -135,7 +135,7 @@ describe('writeImageToDevice', () => {
   it('refuses an image larger than the device before writing anything', async () => {
     const f = fixture('zstd');
     const device = await loopDevice(32 * MIB);
-    const error = await rejection(writeImageToDevice({ source: sourceOf(f), device }));
+    const error = await rejection(writeImageToDevice({ source: sourceOf(f), devices: [device] }));
     expect(error.code).toBe('flash-device-too-small');
     expect(error.message).toContain(String(f.imageSize));
     expect(error.message).toContain(String(32 * MIB));
@@ -148,7 +148,9 @@ describe('writeImageToDevice', () => {
 
   it('fails at the end of the device when the size was unknown (gzip), without a partition table', async () => {
     const device = await loopDevice(32 * MIB);
-    const error = await rejection(writeImageToDevice({ source: sourceOf(fixture('gzip')), device }));
+    const error = await rejection(
+      writeImageToDevice({ source: sourceOf(fixture('gzip')), devices: [device] }),
+    );
     expect(error.code).toBe('flash-device-too-small');
     expect(error.message).toMatch(/unusable until it is flashed again/);
     expect(await firstMiBIsBlank(device)).toBe(true);
@@ -160,7 +162,7 @@ describe('writeImageToDevice', () => {
   ])('a %s source fails with %s and the offset, and the first MiB stays unwritten', async (name, code) => {
     const f = fixture(name);
     const device = await loopDevice(f.imageSize + 16 * MIB);
-    const error = await rejection(writeImageToDevice({ source: sourceOf(f), device }));
+    const error = await rejection(writeImageToDevice({ source: sourceOf(f), devices: [device] }));
     expect(error.code).toBe(code);
     expect(error.message).toMatch(/had been decompressed/);
     expect(error.message).toMatch(/unusable until it is flashed again/);
@@ -176,7 +178,7 @@ describe('writeImageToDevice', () => {
     await old.write(Buffer.from([0x55, 0xaa]), 0, 2, 510);
     await old.write(Buffer.from('EFI PART'), 0, 8, f.imageSize + 16 * MIB - 512);
     await old.close();
-    const error = await rejection(writeImageToDevice({ source: sourceOf(f), device }));
+    const error = await rejection(writeImageToDevice({ source: sourceOf(f), devices: [device] }));
     expect(error.code).toBe('image-corrupt');
     expect((await readDevice(device, 510, 2)).equals(Buffer.from([0x55, 0xaa]))).toBe(false);
     expect((await readDevice(device, f.imageSize + 16 * MIB - 512, 8)).toString()).not.toBe('EFI PART');
@@ -201,7 +203,7 @@ describe('writeImageToDevice', () => {
               expectedSize: f.imageSize,
             }
           : {}),
-        device,
+        devices: [device],
         afterWrite: async () => {
           const handle = await open(device, 'r+');
           const [byte] = await readDevice(device, offset, 1);
@@ -223,7 +225,7 @@ describe('writeImageToDevice', () => {
     let abortedAt = 0;
     const run = writeImageToDevice({
       source: sourceOf(f),
-      device,
+      devices: [device],
       signal: controller.signal,
       onProgress: (p) => {
         if (!abortedAt && p.phase === 'writing' && p.done > 64 * MIB) {
@@ -245,7 +247,7 @@ describe('writeImageToDevice', () => {
     const { constants } = await import('node:fs');
     const holder = await open(device, constants.O_RDONLY | constants.O_EXCL);
     try {
-      const error = await rejection(writeImageToDevice({ source: sourceOf(f), device }));
+      const error = await rejection(writeImageToDevice({ source: sourceOf(f), devices: [device] }));
       expect(error.code).toBe('flash-device-busy');
       expect(error.hint).toMatch(/Unmount/);
     } finally {

@@ -101,7 +101,7 @@ describe.skipIf(process.getuid?.() !== 0)(
       const secret = path.join(base, 'secret.img');
       await writeFile(secret, Buffer.alloc(4096));
       await chmod(secret, 0o600);
-      const request = JSON.stringify({ v: 1, source: secret, device, verify: false });
+      const request = JSON.stringify({ v: 1, source: secret, devices: [device], verify: false });
       const result = spawnSync(process.execPath, [writerHelperScript()], {
         encoding: 'utf8',
         input: `${request}\n`,

@@ -1,13 +1,12 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../../src/core.js';
-import { MemoryKeychain } from '../../src/secrets/memory-keychain.js';
 import { buildSdImage, type SdImageFixture } from '../fixtures/sd-image.js';
 import { rejection } from '../helpers/rejection.js';
+import { MemoryKeychain } from '../helpers/memory-keychain.js';
+import { tempCore, type TempCore } from '../helpers/temp-core.js';
 
 /**
  * One host, two runs from two processes sharing the data folder (the app and a `companion` command): the second
@@ -18,19 +17,16 @@ let dir = '';
 let dataDir = '';
 let fixture: SdImageFixture;
 let app: Core;
+let temp: TempCore | undefined;
 
 beforeAll(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), 'provision-same-host-'));
+  temp = await tempCore('provision-same-host-');
+  ({ dir, dataDir, core: app } = temp);
   // Random padding makes decompression take long enough for the second run to start meanwhile.
   fixture = await buildSdImage(path.join(dir, 'fixture'), { compress: 'zstd', padMiB: 192 });
-  dataDir = path.join(dir, 'data');
-  app = await createCore({ dataDir, keychain: new MemoryKeychain() });
 }, 120_000);
 
-afterAll(async () => {
-  await app?.dispose();
-  if (dir) await rm(dir, { recursive: true, force: true });
-});
+afterAll(() => temp?.dispose());
 
 function companionProvision(dest: string) {
   const child = spawn(

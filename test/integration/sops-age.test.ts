@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadAgeIdentities } from '../../src/secrets/age-identities.js';
 import { pinHostKey, readPinnedKeys } from '../../src/secrets/known-hosts.js';
 import { decryptSopsFile } from '../../src/secrets/sops/decrypt-sops.js';
-import { encryptForTest, macForTest } from '../../src/secrets/sops/sops-test-support.js';
+import { encryptForTest, macForTest } from '../fixtures/sops-encrypt.js';
 import {
   fingerprintOfPublicKeyLine,
   generateEd25519HostKey,

@@ -28,7 +28,7 @@ export function registerFlashCommand(program: Command, session: CliSession): voi
     )
     .option(
       '--json',
-      'print {"device","image","bytesWritten","sourceSha256","verified","devices",…} when done',
+      'print {"image","bytesWritten","sourceSha256","verified","devices":[{"device","ok",…}],…} when done',
     )
     .action(async (image: string, devices: string[], options: FlashOptions, command: Command) => {
       const json = wantsJson(command);

@@ -102,7 +102,7 @@ export function registerProvisionImageCommand(program: Command, session: CliSess
     });
 }
 
-/** The issue's --json contract; `files` carry every real digest (the saved record omits the Wi-Fi file's). */
+/** The --json contract (README); `files` carry every real digest (the saved record omits the Wi-Fi file's). */
 export function jsonResult(record: ProvisionRecord, files: FileInfo[]) {
   return {
     image: record.image,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkBootstrapFiles } from './check-bootstrap-files.js';
-import { ScriptedShell } from './scripted-shell.js';
+import { ScriptedShell } from '../../../test/helpers/scripted-shell.js';
 
 const STAT =
   "'stat' '-c' '%a %U %G %s %n' '--' '/var/lib/bootstrap/ssh_host_ed25519_key' '/var/lib/bootstrap/ssh_host_ed25519_key.pub'";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkNetwork } from './check-network.js';
-import { ScriptedShell } from './scripted-shell.js';
+import { ScriptedShell } from '../../../test/helpers/scripted-shell.js';
 
 const ACTIVE = 'nmcli -t -f NAME,TYPE,DEVICE,STATE connection show --active';
 const DEVICES = 'nmcli -t -f DEVICE,TYPE,STATE device';

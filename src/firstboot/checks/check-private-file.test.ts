@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkPrivateFile } from './check-private-file.js';
-import { ScriptedShell } from './scripted-shell.js';
+import { ScriptedShell } from '../../../test/helpers/scripted-shell.js';
 import { shellCommand } from './shell-quote.js';
 
 const FILE = '/var/lib/networkmanager/system-connections.env';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CommandCheck, HttpCheck, type HttpCheck as HttpCheckType } from '../../contract/firstboot.js';
 import type { HttpResult } from '../remote-shell.js';
 import { describeHttpError, runCommandCheck, runHttpCheck } from './check-profile.js';
-import { ScriptedShell } from './scripted-shell.js';
+import { ScriptedShell } from '../../../test/helpers/scripted-shell.js';
 
 const upsc = CommandCheck.parse({
   kind: 'command',

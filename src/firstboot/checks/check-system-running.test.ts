@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkSystemRunning, describeStartup, summarizeJobs } from './check-system-running.js';
-import { ScriptedShell } from './scripted-shell.js';
+import { ScriptedShell } from '../../../test/helpers/scripted-shell.js';
 
 const STATE = 'systemctl is-system-running';
 const JOBS = 'systemctl list-jobs --no-legend';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { HostCheck, type CheckResult } from '../../contract/firstboot.js';
 import { CancelledError } from '../../errors.js';
 import { runFirstBootChecks } from './run-first-boot-checks.js';
-import { ScriptedShell } from './scripted-shell.js';
+import { ScriptedShell } from '../../../test/helpers/scripted-shell.js';
 
 const STATE = 'systemctl is-system-running';
 const ACTIVE = 'nmcli -t -f NAME,TYPE,DEVICE,STATE connection show --active';

@@ -1,10 +1,24 @@
-import { CompanionError } from '../../errors.js';
+import { DomainError } from '../../errors.js';
+
+/** Why connecting to the Pi, logging in or a request through the tunnel failed. */
+export type FirstbootSshErrorCode =
+  | 'firstboot-auth-failed'
+  | 'firstboot-host-key-type'
+  | 'firstboot-http-failed'
+  | 'firstboot-http-timeout'
+  | 'firstboot-http-tls'
+  | 'firstboot-key-invalid'
+  | 'firstboot-key-passphrase'
+  | 'firstboot-login-dropped'
+  | 'firstboot-no-agent'
+  | 'firstboot-ssh-lost'
+  | 'firstboot-ssh-unreachable';
 
 /**
  * A first-boot SSH step that failed: connecting, authenticating, running a command or tunnelling HTTP. The message
  * names the host, user or URL; never a key, passphrase or command output.
  */
-export class FirstbootSshError extends CompanionError {}
+export class FirstbootSshError extends DomainError<FirstbootSshErrorCode> {}
 
 export function unreachable(host: string, port: number, why: string, cause?: unknown): FirstbootSshError {
   return new FirstbootSshError(

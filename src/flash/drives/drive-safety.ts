@@ -17,6 +17,21 @@ export interface SafetyContext {
 export type { DriveVerdict };
 export type DriveReason = DriveVerdict['reasons'][number];
 export type ReasonSeverity = DriveReason['severity'];
+/** The policy's reasons; the writer refuses a card with the same code, so the UI explains it like the picker does. */
+export type DriveReasonCode =
+  | 'system-disk'
+  | 'holds-source'
+  | 'no-media'
+  | 'read-only'
+  | 'too-small'
+  | 'internal-disk'
+  | 'loop-device'
+  | 'large-drive'
+  | 'mounted';
+/** A verdict as the policy makes it, before it goes over the wire with plain-string codes. */
+export type AssessedVerdict = Omit<DriveVerdict, 'reasons'> & {
+  reasons: (DriveReason & { code: DriveReasonCode })[];
+};
 
 /**
  * Mounts that make a disk the running system's: writing it would destroy the OS under the user. '/boot/firmware' is
@@ -40,12 +55,12 @@ const MACOS_SYSTEM_PREFIX = '/System/Volumes/';
 
 export const LARGE_DRIVE_BYTES = 128 * 1024 ** 3;
 // Refusals that also take the drive out of the list: there is no situation where offering it helps.
-const NEVER_OFFERED = new Set(['system-disk', 'holds-source', 'no-media']);
+const NEVER_OFFERED = new Set<DriveReasonCode>(['system-disk', 'holds-source', 'no-media']);
 
-/** Decides whether `drive` may be offered and written, and why (ISSUE 4: never a system disk). */
-export function assessDrive(drive: Drive, context: SafetyContext): DriveVerdict {
-  const reasons: DriveReason[] = [];
-  const add = (code: string, severity: ReasonSeverity, message: string) =>
+/** Decides whether `drive` may be offered and written, and why (never a system disk). */
+export function assessDrive(drive: Drive, context: SafetyContext): AssessedVerdict {
+  const reasons: AssessedVerdict['reasons'] = [];
+  const add = (code: DriveReasonCode, severity: ReasonSeverity, message: string) =>
     reasons.push({ code, severity, message });
   const size = formatDriveSize(drive.sizeBytes);
 

@@ -1,4 +1,4 @@
-// Entry of the privileged flash writer (ISSUE 4), bundled to dist/helper/companion-flash-writer.cjs and run as root
+// Entry of the privileged flash writer, bundled to dist/helper/companion-flash-writer.cjs and run as root
 // by pkexec (Linux) or `do shell script … with administrator privileges` (macOS) through
 // resources/bin/companion-flash-writer. It serves exactly one request: no socket, and no argument names a file. Linux
 // talks over stdin/stdout and takes no argument at all; macOS over two FIFOs the app made (`--in <fifo> --out <fifo>`),

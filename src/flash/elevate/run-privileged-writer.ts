@@ -20,10 +20,8 @@ import { WRITER_PROTOCOL_VERSION, type WriterRequest } from './writer-protocol.j
 
 export interface RunPrivilegedWriterOptions extends SuperviseOptions {
   source: string;
-  /** A whole disk the app's safety policy allowed; the writer checks it again as root. */
-  device?: string;
-  /** Several such disks (1–8), written from one read of the source; used instead of `device`. */
-  devices?: readonly string[];
+  /** Whole disks (1–8) the safety policy allowed, written from one read of the source; the writer re-checks each. */
+  devices: readonly string[];
   verify?: boolean;
   /**
    * The built-in disk among the devices (at most one per write), as the user confirmed it by model and size, with its
@@ -50,8 +48,8 @@ export function writerHelperScript(): string {
 }
 
 /**
- * Writes `source` onto `device` through the privileged writer, asking for the admin password when not root (ISSUE 4:
- * the app never runs as root). Resolves like writeImageToDevice; a dismissed password prompt is a CancelledError.
+ * Writes `source` onto the devices through the privileged writer, asking for the admin password when not root (the
+ * app never runs as root). Resolves like writeImageToDevice; a dismissed password prompt is a CancelledError.
  */
 export async function runPrivilegedWriter(
   options: RunPrivilegedWriterOptions,
@@ -96,12 +94,10 @@ export async function runPrivilegedWriter(
 
 /** The one request line the writer gets: what to write where, nothing about whether it may (the writer decides). */
 export async function buildWriterRequest(options: RunPrivilegedWriterOptions): Promise<WriterRequest> {
-  const devices = [...(options.devices ?? (options.device === undefined ? [] : [options.device]))];
   return {
     v: WRITER_PROTOCOL_VERSION,
     source: path.resolve(options.source),
-    // One card keeps the original request form.
-    ...(devices.length === 1 ? { device: devices[0] } : { devices }),
+    devices: [...options.devices],
     verify: options.verify ?? true,
     // Measured here, as the user: the writer would otherwise run zstd/xz -l as root on the user's file.
     expectedSize: await decompressedImageSize(

@@ -6,7 +6,7 @@ import type { FlashProgress, WriteImageToDeviceResult } from '../write/write-ima
 import { FlashError } from '../flash-errors.js';
 import { readLines } from './line-stream.js';
 import { interpretWriterExit, type WriterExit, type WriterLaunch } from './writer-launch.js';
-import { decodeEvent, encodeLine, requestDevices, type WriterRequest } from './writer-protocol.js';
+import { decodeEvent, encodeLine, type WriterRequest } from './writer-protocol.js';
 
 export interface SuperviseOptions {
   signal?: AbortSignal;
@@ -37,7 +37,7 @@ function writerStillRunning(pid: number | undefined, request: WriterRequest): Fl
   return new FlashError(
     'flash-writer-still-running',
     `The privileged writer (pid ${pid ?? 'unknown'}) did not stop after the cancel and could not be killed: it may ` +
-      `still be writing ${requestDevices(request).join(', ')}. The card is unusable until it is flashed again.`,
+      `still be writing ${request.devices.join(', ')}. The card is unusable until it is flashed again.`,
     `Leave the card in until that process has ended (an administrator can run: sudo kill -9 ${pid ?? '<pid>'}).`,
   );
 }
@@ -84,7 +84,7 @@ function readWriterEvents(
   });
 }
 
-/** The verdict on an exited writer (throws its error); a writer that predates per-card results gets them filled in. */
+/** The verdict on an exited writer: its result, or its error thrown. */
 function writerResult(
   plan: WriterLaunch,
   request: WriterRequest,
@@ -92,7 +92,7 @@ function writerResult(
   seen: WriterObservations,
   exit: { code: number | null; signal: NodeJS.Signals | null },
 ): WriteImageToDeviceResult {
-  const done = interpretWriterExit({
+  return interpretWriterExit({
     via: plan.via,
     code: exit.code,
     signal: exit.signal,
@@ -103,14 +103,6 @@ function writerResult(
     launcherArgs: launcher.args,
     request,
   });
-  // A writer that predates per-card results only says done when its one card succeeded.
-  const devices = requestDevices(request).map((device) => ({
-    device,
-    ok: true,
-    bytesWritten: done.bytesWritten,
-    verified: done.verified,
-  }));
-  return { ...done, devices: done.devices ?? devices };
 }
 
 /**

@@ -9,6 +9,7 @@ import {
   type WriterExit,
   type WriterLaunchContext,
 } from './writer-launch.js';
+import type { WriterRequest } from './writer-protocol.js';
 
 const launcher = '/opt/Pi & Backup Companion/resources/resources/bin/companion-flash-writer';
 const base: WriterLaunchContext = {
@@ -22,7 +23,7 @@ const base: WriterLaunchContext = {
   pipeDir: null,
   internalDisk: null,
 };
-const request = { v: 1, source: "/home/me/it's.img", device: '/dev/sdb', verify: true } as const;
+const request: WriterRequest = { v: 1, source: "/home/me/it's.img", devices: ['/dev/sdb'], verify: true };
 
 function exit(overrides: Partial<WriterExit>): WriterExit {
   return {
@@ -127,7 +128,7 @@ describe('planWriterLaunch', () => {
     expect(shellQuote("it's")).toBe(`'it'\\''s'`);
     expect(appleScriptString('a\\b"c')).toBe('"a\\\\b\\"c"');
     expect(sudoCommand(launcher, request)).toBe(
-      `printf '%s\\n' '{"v":1,"source":"/home/me/it'\\''s.img","device":"/dev/sdb","verify":true,"detached":true}' | sudo '${launcher}'`,
+      `printf '%s\\n' '{"v":1,"source":"/home/me/it'\\''s.img","devices":["/dev/sdb"],"verify":true,"detached":true}' | sudo '${launcher}'`,
     );
   });
 });
@@ -139,6 +140,7 @@ describe('interpretWriterExit', () => {
     verified: true,
     writeSeconds: 1,
     verifySeconds: 1,
+    devices: [{ device: '/dev/sdb', ok: true, bytesWritten: 1, verified: true }],
   };
 
   it('returns the result of a clean exit', () => {

@@ -1,4 +1,4 @@
-import { CancelledError, CompanionError } from '../../errors.js';
+import { CancelledError, CompanionError, isCode, type CoreErrorCode } from '../../errors.js';
 import { FlashError } from '../flash-errors.js';
 import type { NamedDisk } from './named-disk.js';
 import type { WriterEvent, WriterRequest, WriterResult } from './writer-protocol.js';
@@ -168,7 +168,7 @@ export function interpretWriterExit(exit: WriterExit): WriterResult {
   if (outcome && 'done' in outcome && exit.code === 0) return outcome.done;
   if (outcome && 'error' in outcome) {
     const { code, message, hint } = outcome.error;
-    if (code === 'cancelled') throw new CancelledError(message, hint);
+    if (isCode<CoreErrorCode>(code, 'cancelled')) throw new CancelledError(message, hint);
     throw new CompanionError(code, message, hint);
   }
   if (exit.cancelRequested) throw new CancelledError('The flash was cancelled.');

@@ -6,23 +6,39 @@ import {
   encodeLine,
   LineSplitter,
   MAX_LINE_BYTES,
+  type WriterEvent,
+  type WriterRequest,
   WriterProtocolError,
 } from './writer-protocol.js';
 
-const request = { v: 1, source: '/home/me/nixos.img.zst', device: '/dev/sdb', verify: true } as const;
+const request: WriterRequest = {
+  v: 1,
+  source: '/home/me/nixos.img.zst',
+  devices: ['/dev/sdb'],
+  verify: true,
+};
 const sha = 'a'.repeat(64);
 
 describe('writer protocol', () => {
   it('round-trips a request, a cancel and every event kind', () => {
     expect(decodeRequest(encodeLine(request).trim())).toEqual(request);
     expect(decodeControl(encodeLine({ cancel: true }).trim())).toEqual({ cancel: true });
-    const events = [
+    const events: WriterEvent[] = [
       { progress: { phase: 'writing', done: 10, total: null } },
       { progress: { phase: 'verifying', done: 10, total: 20 } },
       { log: 'Wrote 10 bytes' },
-      { done: { bytesWritten: 10, sourceSha256: sha, verified: true, writeSeconds: 1.5, verifySeconds: 0 } },
+      {
+        done: {
+          bytesWritten: 10,
+          sourceSha256: sha,
+          verified: true,
+          writeSeconds: 1.5,
+          verifySeconds: 0,
+          devices: [{ device: '/dev/sdb', ok: true, bytesWritten: 10, verified: true }],
+        },
+      },
       { error: { code: 'system-disk', message: 'no', hint: 'pick a card' } },
-    ] as const;
+    ];
     for (const event of events) expect(decodeEvent(encodeLine(event).trim())).toEqual(event);
     expect(encodeLine(request).endsWith('\n')).toBe(true);
   });
@@ -31,8 +47,10 @@ describe('writer protocol', () => {
     ['unknown field', JSON.stringify({ ...request, showAllDrives: true })],
     ['wrong version', JSON.stringify({ ...request, v: 2 })],
     ['relative source', JSON.stringify({ ...request, source: 'image.img' })],
-    ['NUL in device', JSON.stringify({ ...request, device: '/dev/sdb\u0000' })],
-    ['missing verify', JSON.stringify({ v: 1, source: '/a.img', device: '/dev/sdb' })],
+    ['NUL in device', JSON.stringify({ ...request, devices: ['/dev/sdb\u0000'] })],
+    ['missing verify', JSON.stringify({ v: 1, source: '/a.img', devices: ['/dev/sdb'] })],
+    ['the single-device form', JSON.stringify({ v: 1, source: '/a.img', device: '/dev/sdb', verify: true })],
+    ['no devices', JSON.stringify({ ...request, devices: [] })],
     ['not JSON', '{v:1'],
     ['oversize', JSON.stringify({ ...request, source: `/${'x'.repeat(MAX_LINE_BYTES)}` })],
     [
@@ -54,6 +72,14 @@ describe('writer protocol', () => {
       decodeEvent(JSON.stringify({ error: { code: 'Bad Code', message: '', hint: '' } })),
     ).toThrow();
     expect(() => decodeEvent(JSON.stringify({ done: { bytesWritten: 1 } }))).toThrow(WriterProtocolError);
+    const withoutCards = {
+      bytesWritten: 1,
+      sourceSha256: sha,
+      verified: true,
+      writeSeconds: 1,
+      verifySeconds: 0,
+    };
+    expect(() => decodeEvent(JSON.stringify({ done: withoutCards }))).toThrow(WriterProtocolError);
     expect(() => decodeControl(JSON.stringify({ cancel: false }))).toThrow(WriterProtocolError);
   });
 

@@ -3,7 +3,7 @@ import { CompanionError } from '../../errors.js';
 import { findRepeatedDisk } from '../drives/same-disk.js';
 
 /**
- * The line protocol between the app and the privileged writer (ISSUE 4): one JSON object per line. The app sends one
+ * The line protocol between the app and the privileged writer: one JSON object per line. The app sends one
  * request, then at most `{cancel: true}`; the writer answers with progress, log, and exactly one done or error line.
  * Both directions are validated because each side treats the other as untrusted: the writer runs as root, and the
  * app must not show whatever a crashed or foreign process printed.
@@ -23,42 +23,31 @@ const seconds = z.number().nonnegative();
 /** Most cards one request writes (the same limit as writeImageToDevice's). */
 export const MAX_WRITER_DEVICES = 8;
 
-export const writerRequestSchema = z
-  .strictObject({
-    v: z.literal(WRITER_PROTOCOL_VERSION),
-    source: absolutePath,
-    /** One card: the original form, still what a single-card write sends. */
-    device: absolutePath.optional(),
-    /** Several cards written from one read of the source; each is checked by the writer like `device`. */
-    devices: z
-      .array(absolutePath)
-      .min(1)
-      .max(MAX_WRITER_DEVICES)
-      // /dev/disk4 and /dev/rdisk4 are one disk too.
-      .refine((d) => findRepeatedDisk(d) === null, 'must not repeat a device')
-      .optional(),
-    verify: z.boolean(),
-    /**
-     * The request comes from a terminal command (`echo … | sudo …`), whose stdin ends right after this line: EOF is
-     * then no cancel (Ctrl-C is). It can only make the writer go on without a listener, never write anything else.
-     * Whether an internal disk may be written is not the request's to say: see WriterScope.
-     */
-    detached: z.literal(true).optional(),
-    /**
-     * The decompressed size as the app measured it (zstd -l / xz -l, run as the user), null when the file does not
-     * say; the writer does not run those tools as root. It only refuses a too-small card early: the end of the card
-     * still stops a longer image, so a wrong value cannot do harm.
-     */
-    expectedSize: count.nullable().optional(),
-  })
-  .refine((r) => (r.device === undefined) !== (r.devices === undefined), {
-    message: 'give either device or devices',
-    path: ['devices'],
-  });
+export const writerRequestSchema = z.strictObject({
+  v: z.literal(WRITER_PROTOCOL_VERSION),
+  source: absolutePath,
+  /** The cards (1–8), written from one read of the source; the writer checks each one. */
+  devices: z
+    .array(absolutePath)
+    .min(1)
+    .max(MAX_WRITER_DEVICES)
+    // /dev/disk4 and /dev/rdisk4 are one disk too.
+    .refine((d) => findRepeatedDisk(d) === null, 'must not repeat a device'),
+  verify: z.boolean(),
+  /**
+   * The request comes from a terminal command (`echo … | sudo …`), whose stdin ends right after this line: EOF is
+   * then no cancel (Ctrl-C is). It can only make the writer go on without a listener, never write anything else.
+   * Whether an internal disk may be written is not the request's to say: see WriterScope.
+   */
+  detached: z.literal(true).optional(),
+  /**
+   * The decompressed size as the app measured it (zstd -l / xz -l, run as the user), null when the file does not
+   * say; the writer does not run those tools as root. It only refuses a too-small card early: the end of the card
+   * still stops a longer image, so a wrong value cannot do harm.
+   */
+  expectedSize: count.nullable().optional(),
+});
 
-/** The devices a request names, whichever form it used. */
-export const requestDevices = (request: WriterRequest): string[] =>
-  request.devices ?? (request.device === undefined ? [] : [request.device]);
 export const writerControlSchema = z.strictObject({ cancel: z.literal(true) });
 
 const errorBody = z.strictObject({
@@ -82,7 +71,7 @@ export const writerEventSchema = z.union([
       verified: z.boolean(),
       writeSeconds: seconds,
       verifySeconds: seconds,
-      /** Per card; absent from a writer that predates multi-write. */
+      /** One entry per card, in the order the request named them. */
       devices: z
         .array(
           z.strictObject({
@@ -93,8 +82,7 @@ export const writerEventSchema = z.union([
             error: errorBody.optional(),
           }),
         )
-        .max(MAX_WRITER_DEVICES)
-        .optional(),
+        .max(MAX_WRITER_DEVICES),
     }),
   }),
   z.strictObject({ error: errorBody }),

@@ -17,7 +17,6 @@ import {
   decodeRequest,
   encodeLine,
   type WriterEvent,
-  requestDevices,
   type WriterRequest,
   WriterProtocolError,
 } from './writer-protocol.js';
@@ -91,8 +90,7 @@ export async function runWriterSession(io: WriterSessionIo): Promise<number> {
   });
   try {
     const accepted = await gotRequest;
-    const devices = requestDevices(accepted);
-    const { source, verify } = accepted;
+    const { source, devices, verify } = accepted;
     const { checked, approved, loops, user, authority } = await checkRequest(source, devices, io);
     const disk = authority.disk;
     try {

@@ -42,10 +42,8 @@ export interface WriteImageToDeviceOptions {
   sourceFd?: number;
   /** With `sourceFd`: run the decompressor as this (invoking) user rather than as root. */
   decompressAs?: { uid: number; gid: number };
-  /** One whole block device (/dev/sdX, /dev/mmcblkN, /dev/rdiskN), already unmounted and approved. */
-  device?: string;
-  /** Several such devices (1–8) written from one read of the source; used instead of `device`. */
-  devices?: readonly string[];
+  /** Whole block devices (1–8: /dev/sdX, /dev/mmcblkN, /dev/rdiskN), already unmounted and approved. */
+  devices: readonly string[];
   signal?: AbortSignal;
   /** At most ~10 calls a second per phase, plus one at the end of each. */
   onProgress?: (progress: FlashProgress) => void;
@@ -112,7 +110,7 @@ function throttled(
 }
 
 function devicesOf(options: WriteImageToDeviceOptions): string[] {
-  const devices = [...(options.devices ?? (options.device === undefined ? [] : [options.device]))];
+  const devices = [...options.devices];
   if (devices.length < 1 || devices.length > MAX_DEVICES)
     throw new Error(`writeImageToDevice needs 1 to ${MAX_DEVICES} devices, got ${devices.length}`);
   // /dev/disk4 and /dev/rdisk4 are one card: two writers on it would interleave two copies of the image.
@@ -219,7 +217,7 @@ function batchResult(
  * an interrupted card never looks bootable. Refuses before writing when the image is known not to fit any one of the
  * devices (all or none: a partial batch would surprise). Once writing has begun, a device that fails is reported
  * failed in `devices` while the others go on; when every device failed, the first one's error is thrown (so a
- * single-device write behaves as before). Every such failure says the card is unusable until flashed again.
+ * single-device write fails with its card's own error). Every such failure says the card is unusable until flashed again.
  */
 export async function writeImageToDevice(
   options: WriteImageToDeviceOptions,

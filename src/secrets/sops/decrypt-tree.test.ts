@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { decryptSopsWithDataKey } from './decrypt-sops.js';
 import { SopsError } from './sops-error.js';
-import { encryptForTest, macForTest } from './sops-test-support.js';
+import { encryptForTest, macForTest } from '../../../test/fixtures/sops-encrypt.js';
 
 const key = randomBytes(32);
 const LAST_MODIFIED = '2024-01-02T03:04:05Z';

@@ -1,4 +1,4 @@
-import { CompanionError } from '../../errors.js';
+import { DomainError } from '../../errors.js';
 
 /** Codes a SOPS file can fail with; each names what the user has to fix. */
 export type SopsErrorCode =
@@ -13,10 +13,4 @@ export type SopsErrorCode =
   | 'sops-mac-mismatch';
 
 /** A SOPS file could not be decrypted (or must not be trusted). */
-export class SopsError extends CompanionError {
-  declare readonly code: SopsErrorCode;
-
-  constructor(code: SopsErrorCode, message: string, hint: string, options?: { cause?: unknown }) {
-    super(code, message, hint, options);
-  }
-}
+export class SopsError extends DomainError<SopsErrorCode> {}

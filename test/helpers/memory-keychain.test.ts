@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { KeychainUnavailableError } from './keychain.js';
+import { KeychainUnavailableError } from '../../src/secrets/keychain.js';
 import { MemoryKeychain } from './memory-keychain.js';
 
 describe('MemoryKeychain', () => {

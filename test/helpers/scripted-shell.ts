@@ -1,10 +1,10 @@
-import type { CommandResult, HttpResult, RemoteShell, RunOptions } from '../remote-shell.js';
+import type { CommandResult, HttpResult, RemoteShell, RunOptions } from '../../src/firstboot/remote-shell.js';
 
 /** A scripted reply: a result (missing fields default to a clean exit 0), an error to throw, or a hang until abort. */
 export type ScriptedReply<T> = Partial<T> | Error | 'hang';
 
 /**
- * An in-memory `RemoteShell` for unit tests: replies are looked up by the exact command string or URL. Each key holds
+ * An in-memory `RemoteShell`: replies are looked up by the exact command string or URL. Each key holds
  * a queue; the last reply repeats, so polling can be scripted as `starting, starting, running`. A command with no
  * script answers like a shell that lacks the program (exit 127).
  */

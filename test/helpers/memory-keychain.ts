@@ -1,6 +1,6 @@
-import type { KeychainStatus } from '../contract/index.js';
-import { KeychainUnavailableError, validateAccountName, validateSecret } from './keychain.js';
-import type { Keychain } from './keychain.js';
+import type { KeychainStatus } from '../../src/contract/index.js';
+import { KeychainUnavailableError, validateAccountName, validateSecret } from '../../src/secrets/keychain.js';
+import type { Keychain } from '../../src/secrets/keychain.js';
 
 export interface MemoryKeychainOptions {
   /** Initial secrets by account name. */
