@@ -26,11 +26,13 @@ export interface CoreOptions {
   dialogs?: Dialogs;
 }
 
-/** The services behind every face; main/, the CLI and the test bridge each build exactly one of these. */
-export interface Core {
+/** The services behind every face, built once; the router's handlers take them as they are. */
+export interface Services {
   dataDir: string;
+  appVersion: string;
   events: EventHub;
   tasks: TaskManager;
+  history: TaskHistory;
   settings: SettingsStore;
   keychain: Keychain;
   terminals: TerminalService;
@@ -38,6 +40,11 @@ export interface Core {
   provision: ProvisionService;
   flash: FlashService;
   firstBoot: FirstBootService;
+  dialogs: Dialogs;
+}
+
+/** What main/, the CLI and the test bridge each build exactly one of. */
+export interface Core extends Services {
   router: Router;
   /** What the start-up sweep wiped of the secret temp files that crashed runs left behind. */
   sweptSecretTemps: SweepReport;
@@ -62,10 +69,12 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
   const provision = new ProvisionService({ dataDir, tasks, hosts });
   const flash = new FlashService({ tasks, hosts });
   const firstBoot = new FirstBootService({ dataDir, tasks, hosts, keychain });
-  const core = {
+  const services: Services = {
     dataDir,
+    appVersion: options.appVersion ?? '0.0.0',
     events,
     tasks,
+    history,
     settings,
     keychain,
     terminals,
@@ -73,6 +82,12 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
     provision,
     flash,
     firstBoot,
+    dialogs: options.dialogs ?? noDialogs,
+  };
+  const router = createRouter(createHandlers(services));
+  return {
+    ...services,
+    router,
     sweptSecretTemps,
     async dispose() {
       // Running tasks delete their temporary files (a half-made image holds secrets) before the process goes.
@@ -80,15 +95,6 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
       if (currentSecretTempJournal() === journal) useSecretTempJournal(null);
     },
   };
-  const router = createRouter(
-    createHandlers({
-      ...core,
-      history,
-      appVersion: options.appVersion ?? '0.0.0',
-      dialogs: options.dialogs ?? noDialogs,
-    }),
-  );
-  return { ...core, router };
 }
 
 /**

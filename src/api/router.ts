@@ -1,16 +1,9 @@
 import type { z } from 'zod';
-import {
-  channels,
-  isChannelName,
-  type ChannelName,
-  type ParsedRequestOf,
-  type ResponseOf,
-  type Result,
-} from '../contract/index.js';
+import { channels, isChannelName, type Channels, type HandlersOf, type Result } from '../contract/index.js';
 import { describeError, isCode, type CoreErrorCode } from '../errors.js';
 
 /** One handler per channel; the router guarantees the request already matches its schema. */
-export type Handlers = { [C in ChannelName]: (request: ParsedRequestOf<C>) => Promise<ResponseOf<C>> };
+export type Handlers = HandlersOf<Channels>;
 
 export interface Router {
   invoke(channel: unknown, request: unknown): Promise<Result<unknown>>;

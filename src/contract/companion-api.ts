@@ -1,4 +1,4 @@
-import type { ErrorInfo } from './schemas.js';
+import type { ErrorInfo } from './shared.js';
 import type { CompanionEvent } from './events.js';
 import { channelNames, type ChannelName, type RequestOf, type ResponseOf } from './channels.js';
 

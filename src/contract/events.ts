@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { LogLine, TaskId, TaskSnapshot, TerminalId } from './schemas.js';
+import { TaskId, TerminalId } from './shared.js';
+import { LogLine, TaskSnapshot } from './tasks.js';
 
 /** Everything the core pushes to the UI, as one discriminated union on `type`. */
 export const CompanionEvent = z.discriminatedUnion('type', [

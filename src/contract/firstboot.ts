@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { HostName } from './hosts.js';
 import { AddressInput } from './host-checks.js';
+import { Ok, TaskId, TaskRef, TaskStarted, TerminalId, TerminalSize, type ChannelGroup } from './shared.js';
 
 export {
   AddressInput,
@@ -102,3 +103,17 @@ export const FirstBootReport = z.object({
   }),
 });
 export type FirstBootReport = z.infer<typeof FirstBootReport>;
+
+export const firstBootChannels = {
+  'firstBoot.start': { request: FirstBootRequest, response: TaskStarted },
+  'firstBoot.report': { request: TaskRef, response: z.object({ report: FirstBootReport.nullable() }) },
+  'firstBoot.saveKeyPassphrase': {
+    request: z.object({ host: HostName, passphrase: z.string().min(1).max(1024) }).strict(),
+    response: Ok,
+  },
+  /** Runs the report's deploy command (never one the renderer made up) in a terminal. */
+  'firstBoot.deploy': {
+    request: TerminalSize.extend({ id: TaskId }).strict(),
+    response: z.object({ id: TerminalId }),
+  },
+} as const satisfies ChannelGroup<'firstBoot'>;

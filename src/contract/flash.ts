@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TaskStarted, type ChannelGroup } from './shared.js';
 
 /** How a drive is attached; the safety policy keys off it. */
 export const DriveBus = z.enum(['usb', 'sd', 'mmc', 'nvme', 'sata', 'scsi', 'loop', 'virtual', 'unknown']);
@@ -63,3 +64,13 @@ export const FlashRequest = z
   })
   .strict();
 export type FlashRequest = z.infer<typeof FlashRequest>;
+
+export const flashChannels = {
+  'flash.drives': {
+    request: z
+      .object({ showAllDrives: z.boolean().optional(), image: z.string().min(1).optional() })
+      .strict(),
+    response: z.array(DriveChoice),
+  },
+  'flash.start': { request: FlashRequest, response: TaskStarted },
+} as const satisfies ChannelGroup<'flash'>;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { HostAccess, HostCheck, defaultHostAccess } from './host-checks.js';
+import { Empty, type ChannelGroup } from './shared.js';
 
 /** A host name as NixOS and DNS accept it: it becomes `<host>.local`, the flake attribute and the image name. */
 export const HostName = z
@@ -87,3 +88,12 @@ export const HostProfileInput = HostProfile.omit({ pinnedHostKey: true, lastProv
   })
   .strict();
 export type HostProfileInput = z.input<typeof HostProfileInput>;
+
+export const hostsChannels = {
+  'hosts.list': { request: Empty, response: z.array(HostProfile) },
+  'hosts.save': { request: HostProfileInput, response: HostProfile },
+  'hosts.remove': {
+    request: z.object({ name: HostName }).strict(),
+    response: z.object({ removed: z.boolean() }),
+  },
+} as const satisfies ChannelGroup<'hosts'>;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { FileInfo, HostName } from './hosts.js';
+import { Empty, TaskStarted, type ChannelGroup } from './shared.js';
 
 /**
  * What to provision. Secrets come from the host's SOPS file, from values typed here, or both (typed values win);
@@ -62,3 +63,12 @@ export const ProvisionPlan = z.object({
   warnings: z.array(z.string()),
 });
 export type ProvisionPlan = z.infer<typeof ProvisionPlan>;
+
+export const provisionChannels = {
+  'provision.check': { request: ProvisionRequest, response: ProvisionPlan },
+  'provision.start': { request: ProvisionRequest, response: TaskStarted },
+  'provision.nixosModule': {
+    request: Empty,
+    response: z.object({ path: z.string(), text: z.string(), whyVarLib: z.string() }),
+  },
+} as const satisfies ChannelGroup<'provision'>;

@@ -3,6 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { CancelledError } from '../errors.js';
 import { findTool } from '../tools/find-tool.js';
+import { decompressArgs } from './decompress-args.js';
 import { spawnDecompressor } from './decompress-image-child.js';
 import { decompressionFailure, zlibFailure } from './decompress-image-failure.js';
 import { FlushBehind } from './decompress-image-flush.js';
@@ -66,12 +67,6 @@ interface Job {
 }
 
 const PROGRESS_INTERVAL_MS = 100;
-// --sparse: zstd only makes holes on stdout when asked; xz does it for a regular-file stdout by itself.
-// --long=31 permits frames made with a long window without forcing one.
-const CHILD_ARGS = {
-  zstd: ['-d', '-c', '-q', '--no-progress', '--sparse', '--long=31'],
-  xz: ['-d', '-c', '-q', '-T0'],
-} as const;
 const NO_SPACE = /no space left|disk quota exceeded/i;
 
 async function createDest(dest: string): Promise<FileHandle> {
@@ -105,7 +100,12 @@ function diskFull(dest: string, written: number, cause?: unknown): ImageError {
  */
 async function throughChild(job: Job & { format: 'zstd' | 'xz'; tool: string }): Promise<FollowedFile> {
   const input = await openChildInput(job.source, job.onRead);
-  const child = spawnDecompressor(job.tool, CHILD_ARGS[job.format], job.handle.fd, input.fd);
+  const child = spawnDecompressor(
+    job.tool,
+    decompressArgs(job.format, { sparse: true }),
+    job.handle.fd,
+    input.fd,
+  );
   let feedFailure: unknown = null;
   const stop = () => {
     child.stop();

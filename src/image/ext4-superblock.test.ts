@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findTool } from '../tools/find-tool.js';
 import { runToolOrThrow } from '../tools/run-tool.js';
+import { withDiskReader } from './disk-reader.js';
 import { featureNames } from './ext4-superblock-features.js';
 import {
   SUPERBLOCK_OFFSET,
@@ -31,6 +32,11 @@ async function mkfs(file: string, extra: string[], size = '8M'): Promise<void> {
   ]);
 }
 
+/** The superblock read through the disk reader, as provisioning and the card check read it. */
+function superblockOf(file: string, offset: number) {
+  return withDiskReader(file, (disk) => readExt4Superblock(disk, offset));
+}
+
 async function superblockBytes(file: string, offset = 0): Promise<Buffer> {
   const data = await readFile(file);
   return Buffer.from(data.subarray(offset + SUPERBLOCK_OFFSET, offset + SUPERBLOCK_OFFSET + SUPERBLOCK_SIZE));
@@ -45,7 +51,7 @@ describe('readExt4Superblock on real mkfs.ext4 output', () => {
   it('reads label, UUID, geometry and the NixOS-relevant features', async () => {
     const file = path.join(dir, 'root.img');
     await mkfs(file, ['-b', '4096', '-O', 'metadata_csum,64bit,orphan_file,metadata_csum_seed']);
-    const sb = await readExt4Superblock(file, 0);
+    const sb = await superblockOf(file, 0);
     expect(sb).toMatchObject({
       label: 'NIXOS_SD',
       uuid: UUID,
@@ -68,7 +74,7 @@ describe('readExt4Superblock on real mkfs.ext4 output', () => {
     await mkfs(file, ['-O', `${many},mmp,sparse_super2,fast_commit,stable_inodes`], '64M');
     const { stdout } = await runToolOrThrow(await findTool('debugfs'), ['-R', 'features', file]);
     const expected = /Filesystem features:\s*(.*)/.exec(stdout)?.[1]?.trim().split(/\s+/);
-    const sb = await readExt4Superblock(file, 0);
+    const sb = await superblockOf(file, 0);
     expect([
       ...(sb?.featuresCompat ?? []),
       ...(sb?.featuresIncompat ?? []),
@@ -80,17 +86,17 @@ describe('readExt4Superblock on real mkfs.ext4 output', () => {
     const file = path.join(dir, 'disk.img');
     await writeFile(file, Buffer.alloc(0));
     await mkfs(file, ['-E', `offset=${38 * MIB}`]);
-    expect(await readExt4Superblock(file, 38 * MIB)).toMatchObject({ label: 'NIXOS_SD', uuid: UUID });
-    expect(await readExt4Superblock(file, 0)).toBeNull();
+    expect(await superblockOf(file, 38 * MIB)).toMatchObject({ label: 'NIXOS_SD', uuid: UUID });
+    expect(await superblockOf(file, 0)).toBeNull();
   });
 
   it('returns null for zeros, for a short file and for a FAT file system', async () => {
     const zeros = path.join(dir, 'zeros.img');
     await writeFile(zeros, Buffer.alloc(64 * 1024));
-    expect(await readExt4Superblock(zeros, 0)).toBeNull();
+    expect(await superblockOf(zeros, 0)).toBeNull();
     const short = path.join(dir, 'short.img');
     await writeFile(short, Buffer.alloc(1500));
-    expect(await readExt4Superblock(short, 0)).toBeNull();
+    expect(await superblockOf(short, 0)).toBeNull();
     expect(parseExt4Superblock(Buffer.alloc(SUPERBLOCK_SIZE))).toBeNull();
   });
 

@@ -1,4 +1,4 @@
-import { open } from 'node:fs/promises';
+import type { DiskReader } from './disk-reader.js';
 import { imageAccessError } from './image-errors.js';
 import { featureNames } from './ext4-superblock-features.js';
 
@@ -83,17 +83,12 @@ export function parseExt4Superblock(sb: Buffer): Ext4Superblock | null {
   };
 }
 
-/** Reads the superblock of the file system that starts `offset` bytes into `file`; null when it is not ext2/3/4. */
-export async function readExt4Superblock(file: string, offset: number): Promise<Ext4Superblock | null> {
-  let handle;
+/** Reads the superblock of the file system that starts `offset` bytes into `disk`; null when it is not ext2/3/4. */
+export async function readExt4Superblock(disk: DiskReader, offset: number): Promise<Ext4Superblock | null> {
   try {
-    handle = await open(file, 'r');
-    const sb = Buffer.alloc(SUPERBLOCK_SIZE);
-    const { bytesRead } = await handle.read(sb, 0, SUPERBLOCK_SIZE, offset + SUPERBLOCK_OFFSET);
-    return bytesRead === SUPERBLOCK_SIZE ? parseExt4Superblock(sb) : null;
+    const sb = await disk.readAt(offset + SUPERBLOCK_OFFSET, SUPERBLOCK_SIZE);
+    return sb.length === SUPERBLOCK_SIZE ? parseExt4Superblock(sb) : null;
   } catch (error) {
-    throw imageAccessError(file, error);
-  } finally {
-    await handle?.close();
+    throw imageAccessError(disk.path, error);
   }
 }

@@ -1,6 +1,6 @@
 import { fstat, read } from 'node:fs';
 import { promisify } from 'node:util';
-import { open } from 'node:fs/promises';
+import { withDiskReader } from './disk-reader.js';
 import { ImageError, imageAccessError } from './image-errors.js';
 
 /** How an image file is stored: a whole-disk image as is, or compressed whole. */
@@ -157,17 +157,13 @@ export function detectImageFormat(head: Buffer, fileSize: number, name = 'The fi
 
 /** Reads up to `length` bytes from the start of a file; shorter when the file is. */
 export async function readHead(file: string, length: number): Promise<{ head: Buffer; size: number }> {
-  let handle;
   try {
-    handle = await open(file, 'r');
-    const { size } = await handle.stat();
-    const head = Buffer.alloc(Math.min(length, size));
-    const { bytesRead } = await handle.read(head, 0, head.length, 0);
-    return { head: head.subarray(0, bytesRead), size };
+    return await withDiskReader(file, async (disk) => ({
+      head: await disk.readAt(0, length),
+      size: await disk.size(),
+    }));
   } catch (error) {
     throw imageAccessError(file, error);
-  } finally {
-    await handle?.close();
   }
 }
 

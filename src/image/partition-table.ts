@@ -1,5 +1,6 @@
-import { ImageError } from './image-errors.js';
-import { detectImageFormat, readHead } from './image-format.js';
+import { type DiskReader, MAX_READ_BYTES, withDiskReader } from './disk-reader.js';
+import { ImageError, imageAccessError } from './image-errors.js';
+import { detectImageFormat } from './image-format.js';
 import {
   type GptEntry,
   gptBytesNeeded,
@@ -109,20 +110,36 @@ export function parsePartitionTable(firstBytes: Buffer, imageSize: number): Part
   return table;
 }
 
-/** Reads and parses the partition table of the (uncompressed) disk image at `file`. */
+/**
+ * Reads and parses the partition table of an uncompressed disk, an image file or a card: 34 sectors, more when a
+ * GPT's entry array lies further out, never more than MAX_READ_BYTES. `head` is its first 34 sectors when read already.
+ */
+export async function readPartitionTableOf(disk: DiskReader, head?: Buffer): Promise<PartitionTable> {
+  const size = await disk.size();
+  let firstBytes = head ?? (await disk.readAt(0, PARTITION_TABLE_BYTES));
+  const needed = hasGptSignature(firstBytes) ? gptBytesNeeded(firstBytes) : PARTITION_TABLE_BYTES;
+  if (needed > firstBytes.length && firstBytes.length < size)
+    firstBytes = await disk.readAt(0, Math.min(needed, size, MAX_READ_BYTES));
+  return parsePartitionTable(firstBytes, size);
+}
+
+/** Reads and parses the partition table of the (uncompressed) disk image at `file`, saying so when it is compressed. */
 export async function readPartitionTable(file: string): Promise<PartitionTable> {
-  let { head, size } = await readHead(file, PARTITION_TABLE_BYTES);
-  if (!hasMbrSignature(head) && !hasGptSignature(head)) {
-    // Say *why* there is no table: a compressed image, a ZIP, an empty file… (throws for non-images).
-    const format = detectImageFormat(head, size, `The file ${file}`);
-    throw new ImageError(
-      'image-no-partition-table',
-      `The file ${file} is still ${format}-compressed: its partition table cannot be read yet.`,
-      'Decompress it first (the app does this when you pick it as an image source).',
-    );
+  try {
+    return await withDiskReader(file, async (disk) => {
+      const head = await disk.readAt(0, PARTITION_TABLE_BYTES);
+      if (!hasMbrSignature(head) && !hasGptSignature(head)) {
+        // Say *why* there is no table: a compressed image, a ZIP, an empty file… (throws for non-images).
+        const format = detectImageFormat(head, await disk.size(), `The file ${file}`);
+        throw new ImageError(
+          'image-no-partition-table',
+          `The file ${file} is still ${format}-compressed: its partition table cannot be read yet.`,
+          'Decompress it first (the app does this when you pick it as an image source).',
+        );
+      }
+      return readPartitionTableOf(disk, head);
+    });
+  } catch (error) {
+    throw imageAccessError(file, error);
   }
-  const needed = hasGptSignature(head) ? gptBytesNeeded(head) : PARTITION_TABLE_BYTES;
-  if (needed > head.length && head.length < size)
-    ({ head, size } = await readHead(file, Math.min(needed, size)));
-  return parsePartitionTable(head, size);
 }

@@ -1,4 +1,5 @@
-import { readExt4Superblock } from '../image/ext4-superblock.js';
+import { withDiskReader } from '../image/disk-reader.js';
+import { ext4PartitionsOf } from '../image/ext4-partitions.js';
 import { pathExists } from '../image/ext4/read-back.js';
 import { ImageError } from '../image/image-errors.js';
 import { readPartitionTable } from '../image/partition-table.js';
@@ -16,19 +17,16 @@ export interface RootPartition {
  */
 export async function findRootPartition(image: string): Promise<RootPartition> {
   const table = await readPartitionTable(image);
-  const ext4: RootPartition[] = [];
-  for (const partition of table.partitions) {
-    const superblock = await readExt4Superblock(image, partition.offset);
-    if (!superblock) continue;
-    const candidate = {
+  const ext4: RootPartition[] = (await withDiskReader(image, (disk) => ext4PartitionsOf(disk, table))).map(
+    ({ partition, superblock }) => ({
       index: partition.index,
       offset: partition.offset,
       size: partition.size,
       label: superblock.label,
-    };
-    if (superblock.label === 'NIXOS_SD') return candidate;
-    ext4.push(candidate);
-  }
+    }),
+  );
+  const labelled = ext4.find((candidate) => candidate.label === 'NIXOS_SD');
+  if (labelled) return labelled;
   for (const candidate of ext4) {
     for (const path of ['/nix/store', '/etc']) {
       if (await pathExists({ image, offset: candidate.offset, path })) return candidate;

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CancelledError } from '../../src/errors.js';
 import { writeImageTo, type WriteImageProgress } from '../../src/image/decompress-image.js';
 import { findRootPartition } from '../../src/provision/find-root-partition.js';
+import { withDiskReader } from '../../src/image/disk-reader.js';
 import { readExt4Superblock } from '../../src/image/ext4-superblock.js';
 import { sniffImageFormat } from '../../src/image/image-format.js';
 import { GPT_TYPE } from '../../src/image/partition-table-gpt.js';
@@ -21,6 +22,10 @@ import {
   ROOT_UUID,
   type SdImageFixture,
 } from '../fixtures/sd-image.js';
+
+function superblockOf(file: string, offset: number) {
+  return withDiskReader(file, (disk) => readExt4Superblock(disk, offset));
+}
 
 const MIB = 1024 * 1024;
 let dir = '';
@@ -111,11 +116,11 @@ describe('the sdImage fixture, read back', () => {
   });
 
   it('p2 is ext4 NIXOS_SD with the fixed UUID and a valid superblock checksum', async () => {
-    const sb = await readExt4Superblock(image.path, 38 * MIB);
+    const sb = await superblockOf(image.path, 38 * MIB);
     expect(sb).toMatchObject({ label: 'NIXOS_SD', uuid: ROOT_UUID, blockSize: 4096, checksumOk: true });
     expect(sb?.featuresRoCompat).toContain('metadata_csum');
     expect(sb?.featuresIncompat).toContain('64bit');
-    expect(await readExt4Superblock(image.path, 8 * MIB)).toBeNull(); // FAT
+    expect(await superblockOf(image.path, 8 * MIB)).toBeNull(); // FAT
     const root = await findRootPartition(image.path);
     expect(root).toMatchObject({ index: 2, offset: 38 * MIB, label: 'NIXOS_SD' });
   });
@@ -153,12 +158,12 @@ describe('variants', () => {
     const sfdisk = await sfdiskJson(image.path);
     expect(sfdisk.partitions.map((p) => p.name)).toEqual(['FIRMWARE', 'NIXOS_SD']);
     const root = await findRootPartition(image.path);
-    expect((await readExt4Superblock(image.path, root.offset))?.uuid).toBe(ROOT_UUID);
+    expect((await superblockOf(image.path, root.offset))?.uuid).toBe(ROOT_UUID);
   });
 
   it('ext4Features forces features such as orphan_file', async () => {
     const image = await buildSdImage(await fresh(), { ext4Features: 'metadata_csum,64bit,orphan_file' });
-    const sb = await readExt4Superblock(image.path, image.rootOffset);
+    const sb = await superblockOf(image.path, image.rootOffset);
     expect(sb?.featuresCompat).toContain('orphan_file');
   });
 

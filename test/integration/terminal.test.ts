@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createHandlers, type HandlerDeps } from '../../src/api/handlers.js';
+import { createHandlers } from '../../src/api/handlers.js';
 import { createRouter } from '../../src/api/router.js';
+import type { Services } from '../../src/core.js';
 import type { CompanionEvent } from '../../src/contract/index.js';
 import { EventHub } from '../../src/event-hub.js';
 import { nodePtySpawner } from '../../src/terminal/pty-spawner.js';
@@ -22,7 +23,7 @@ const recordingSpawner: PtySpawner = {
 const hub = new EventHub();
 const service = new TerminalService(hub, { spawner: recordingSpawner });
 // Only terminal channels are called here, so the terminal service is the one real dependency.
-const router = createRouter(createHandlers({ terminals: service } as unknown as HandlerDeps));
+const router = createRouter(createHandlers({ terminals: service } as unknown as Services));
 const size = { cols: 80, rows: 24 };
 
 // Every terminal's output and exit, recorded from the start: output can arrive before its id is known.

@@ -1,12 +1,14 @@
 import { useState } from 'react';
 import type { HostCheckInput } from '../../../src/contract/index.js';
+import { CheckboxField } from '../../components/checkbox-field.js';
+import { RadioRow } from '../../components/radio-row.js';
+import { TextField } from '../../components/text-field.js';
+import { CheckList } from './check-list.js';
 
-const describe = (check: HostCheckInput): string =>
-  check.kind === 'command'
-    ? `runs \`${check.command}\` on the Pi, expects exit ${check.expectExit ?? 0}` +
-      (check.expectOutput ? ` and output containing "${check.expectOutput}"` : '')
-    : `GET ${check.url} from ${check.from === 'here' ? 'this computer' : 'the Pi'}, expects HTTP ${check.expectStatus ?? 200}` +
-      (check.expectBody ? ` and a body containing "${check.expectBody}"` : '');
+const KINDS = [
+  ['command', 'Command on the Pi'],
+  ['http', 'HTTP endpoint'],
+] as const;
 
 /** The host's own checks: a list with remove, and a small form to add a command or HTTP check. */
 export function ChecksEditor({
@@ -39,70 +41,34 @@ export function ChecksEditor({
       <p className="field-note">
         Built in: systemd finished booting, NetworkManager is connected, the bootstrap key is in place (0600).
       </p>
-      {checks.length > 0 && (
-        <ul className="host-list" aria-label="Host checks">
-          {checks.map((check, i) => (
-            <li key={i}>
-              <strong>{check.name}</strong> <span className="field-note">{describe(check)}</span>{' '}
-              <button
-                type="button"
-                className="button-quiet"
-                aria-label={`Remove check ${check.name}`}
-                onClick={() => onChange(checks.filter((_, j) => j !== i))}
-              >
-                Remove
-              </button>
-            </li>
-          ))}
-        </ul>
-      )}
-      <div className="radio-row" role="radiogroup" aria-label="New check kind">
-        <label className="check">
-          <input type="radio" checked={kind === 'command'} onChange={() => setKind('command')} />
-          Command on the Pi
-        </label>
-        <label className="check">
-          <input type="radio" checked={kind === 'http'} onChange={() => setKind('http')} />
-          HTTP endpoint
-        </label>
-      </div>
-      <label>
-        Check name
-        <input
-          name="checkName"
-          value={name}
-          onChange={(e) => setName(e.target.value)}
-          placeholder="UPS is seen"
-        />
-      </label>
-      <label>
-        {kind === 'command' ? 'Command' : 'URL'}
-        <input
-          name="checkTarget"
-          value={target}
-          onChange={(e) => setTarget(e.target.value)}
-          placeholder={kind === 'command' ? 'upsc -l' : 'http://127.0.0.1:9100/metrics'}
-          spellCheck={false}
-        />
-      </label>
-      <label>
-        {kind === 'command' ? 'Output must contain (optional)' : 'Body must contain (optional)'}
-        <input
-          name="checkExpect"
-          value={expect}
-          onChange={(e) => setExpect(e.target.value)}
-          spellCheck={false}
-        />
-      </label>
+      <CheckList checks={checks} onChange={onChange} />
+      <RadioRow label="New check kind" value={kind} options={KINDS} onChange={setKind} />
+      <TextField
+        label="Check name"
+        name="checkName"
+        value={name}
+        onChange={setName}
+        placeholder="UPS is seen"
+      />
+      <TextField
+        label={kind === 'command' ? 'Command' : 'URL'}
+        name="checkTarget"
+        value={target}
+        onChange={setTarget}
+        placeholder={kind === 'command' ? 'upsc -l' : 'http://127.0.0.1:9100/metrics'}
+        spellCheck={false}
+      />
+      <TextField
+        label={kind === 'command' ? 'Output must contain (optional)' : 'Body must contain (optional)'}
+        name="checkExpect"
+        value={expect}
+        onChange={setExpect}
+        spellCheck={false}
+      />
       {kind === 'http' && (
-        <label className="check">
-          <input
-            type="checkbox"
-            checked={from === 'here'}
-            onChange={(e) => setFrom(e.target.checked ? 'here' : 'pi')}
-          />
+        <CheckboxField checked={from === 'here'} onChange={(here) => setFrom(here ? 'here' : 'pi')}>
           Request it from this computer (default: from the Pi, through the SSH connection)
-        </label>
+        </CheckboxField>
       )}
       <button type="button" className="button-quiet" disabled={!name.trim() || !target.trim()} onClick={add}>
         Add check

@@ -1,26 +1,21 @@
-import { useState } from 'react';
-import type { ErrorInfo, FirstBootReport } from '../../../src/contract/index.js';
-import { ErrorNotice } from '../../components/error-notice.js';
-import { companion, errorInfo } from '../../lib/companion.js';
+import type { FirstBootReport } from '../../../src/contract/index.js';
+import { ActionError } from '../../components/action-error.js';
+import { companion } from '../../lib/companion.js';
+import { useAction } from '../../lib/use-action.js';
 import { TerminalView } from '../terminal/terminal-view.js';
 import { useTerminalRun } from '../terminal/use-terminal-run.js';
 
 /** After a good first boot: the age recipient for .sops.yaml, `sops updatekeys`, and the first deploy. */
 export function NextStepsView({ taskId, steps }: { taskId: string; steps: FirstBootReport['nextSteps'] }) {
   const { run: deploy, attach, start } = useTerminalRun();
-  const [error, setError] = useState<ErrorInfo | null>(null);
-
-  const startDeploy = () => {
-    setError(null);
-    start((size) => companion().firstBoot.deploy({ id: taskId, ...size })).catch((e: unknown) =>
-      setError(errorInfo(e)),
-    );
-  };
+  const action = useAction();
+  const startDeploy = () =>
+    action.run(() => start((size) => companion().firstBoot.deploy({ id: taskId, ...size })));
 
   return (
     <section aria-label="Next steps" className="next-steps">
       <h2>Next steps</h2>
-      {error && <ErrorNotice error={error} onDismiss={() => setError(null)} />}
+      <ActionError action={action} />
       <ol>
         {steps.ageRecipient && (
           <li>

@@ -1,7 +1,7 @@
-import { useState } from 'react';
-import type { ErrorInfo, ProvisionPlan, ProvisionRequest } from '../../../src/contract/index.js';
-import { ErrorNotice } from '../../components/error-notice.js';
-import { call, companion, errorInfo } from '../../lib/companion.js';
+import type { ProvisionPlan, ProvisionRequest } from '../../../src/contract/index.js';
+import { ActionError } from '../../components/action-error.js';
+import { call, companion } from '../../lib/companion.js';
+import { useAction } from '../../lib/use-action.js';
 import { formatBytes } from '../../lib/format.js';
 import { FilesTable } from './files-table.js';
 
@@ -25,15 +25,12 @@ export function ReviewStep({
   onBack: () => void;
   onStarted: (taskId: string) => void;
 }) {
-  const [error, setError] = useState<ErrorInfo | null>(null);
-  const [starting, setStarting] = useState(false);
-  const start = () => {
-    setStarting(true);
-    call(companion().provision.start(request))
-      .then(({ id }) => onStarted(id))
-      .catch((e: unknown) => setError(errorInfo(e)))
-      .finally(() => setStarting(false));
-  };
+  const action = useAction();
+  const start = () =>
+    action.run(
+      () => call(companion().provision.start(request)),
+      ({ id }) => onStarted(id),
+    );
   return (
     <div className="wizard-step">
       <dl className="plan">
@@ -71,12 +68,12 @@ export function ReviewStep({
           {warning}
         </p>
       ))}
-      {error && <ErrorNotice error={error} onDismiss={() => setError(null)} />}
+      <ActionError action={action} />
       <div className="wizard-actions">
         <button type="button" className="button-quiet" onClick={onBack}>
           Back
         </button>
-        <button type="button" onClick={start} disabled={starting}>
+        <button type="button" onClick={start} disabled={action.busy}>
           Provision
         </button>
       </div>

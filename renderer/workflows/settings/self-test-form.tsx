@@ -1,7 +1,8 @@
 import { useState, type FormEvent } from 'react';
-import type { ErrorInfo } from '../../../src/contract/index.js';
-import { ErrorNotice } from '../../components/error-notice.js';
-import { call, companion, errorInfo } from '../../lib/companion.js';
+import { ActionError } from '../../components/action-error.js';
+import { TextField } from '../../components/text-field.js';
+import { call, companion } from '../../lib/companion.js';
+import { useAction } from '../../lib/use-action.js';
 
 /**
  * Diagnostics: a task that only counts, to check progress, cancel and logs end to end. The numbers go to the core
@@ -11,42 +12,35 @@ export function SelfTestForm() {
   const [steps, setSteps] = useState('50');
   const [stepMs, setStepMs] = useState('100');
   const [started, setStarted] = useState<string | null>(null);
-  const [error, setError] = useState<ErrorInfo | null>(null);
+  const action = useAction();
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    call(companion().tasks.startSelfTest({ steps: Number(steps), stepMs: Number(stepMs) }))
-      .then(({ id }) => {
-        setError(null);
-        setStarted(id);
-      })
-      .catch((e: unknown) => setError(errorInfo(e)));
+    action.run(
+      () => call(companion().tasks.startSelfTest({ steps: Number(steps), stepMs: Number(stepMs) })),
+      ({ id }) => setStarted(id),
+    );
   };
 
   return (
     <form onSubmit={submit} aria-labelledby="self-test-title">
       <fieldset>
         <legend id="self-test-title">Diagnostics: task self-test</legend>
-        <label>
-          Steps
-          <input name="steps" inputMode="numeric" value={steps} onChange={(e) => setSteps(e.target.value)} />
-        </label>
-        <label>
-          Milliseconds per step
-          <input
-            name="stepMs"
-            inputMode="numeric"
-            value={stepMs}
-            onChange={(e) => setStepMs(e.target.value)}
-          />
-        </label>
+        <TextField label="Steps" name="steps" inputMode="numeric" value={steps} onChange={setSteps} />
+        <TextField
+          label="Milliseconds per step"
+          name="stepMs"
+          inputMode="numeric"
+          value={stepMs}
+          onChange={setStepMs}
+        />
         <button type="submit">Run self-test</button>
         {started && (
           <p className="field-note" role="status">
             Started; follow it in the Tasks panel.
           </p>
         )}
-        {error && <ErrorNotice error={error} onDismiss={() => setError(null)} />}
+        <ActionError action={action} />
       </fieldset>
     </form>
   );

@@ -1,30 +1,30 @@
-import { useState } from 'react';
-import type { ErrorInfo, KeychainStatus, Settings, SettingsView } from '../../../src/contract/index.js';
+import type { Settings, SettingsView } from '../../../src/contract/index.js';
+import { ActionError } from '../../components/action-error.js';
 import { ErrorNotice } from '../../components/error-notice.js';
-import { call, companion, errorInfo } from '../../lib/companion.js';
+import { call, companion } from '../../lib/companion.js';
+import { useAction } from '../../lib/use-action.js';
 import { useLoad } from '../../lib/use-load.js';
 import { PageFrame } from '../../components/page-frame.js';
 import type { PageEntry } from '../navigation.js';
+import { KeychainFieldset } from './keychain-fieldset.js';
 import { SelfTestForm } from './self-test-form.js';
 
 export function SettingsPage({ page, onSettings }: { page: PageEntry; onSettings: (s: Settings) => void }) {
   const [view, reload] = useLoad<SettingsView>(() => companion().settings.get({}));
-  const [keychain] = useLoad<KeychainStatus>(() => companion().keychain.status({}));
-  const [error, setError] = useState<ErrorInfo | null>(null);
+  const action = useAction();
 
-  const update = (patch: Partial<Omit<Settings, 'version'>>) => {
-    call(companion().settings.update(patch))
-      .then((next) => {
-        setError(null);
+  const update = (patch: Partial<Omit<Settings, 'version'>>) =>
+    action.run(
+      () => call(companion().settings.update(patch)),
+      (next) => {
         onSettings(next.settings);
         reload();
-      })
-      .catch((e: unknown) => setError(errorInfo(e)));
-  };
+      },
+    );
 
   return (
     <PageFrame page={page}>
-      {error && <ErrorNotice error={error} onDismiss={() => setError(null)} />}
+      <ActionError action={action} />
       {view.state === 'failed' && <ErrorNotice error={view.error} />}
       {view.state === 'loaded' && (
         <>
@@ -77,25 +77,7 @@ export function SettingsPage({ page, onSettings }: { page: PageEntry; onSettings
           </fieldset>
         </>
       )}
-      <fieldset>
-        <legend>Keychain</legend>
-        {keychain.state === 'loading' && <p>Checking the keychain…</p>}
-        {keychain.state === 'failed' && <ErrorNotice error={keychain.error} />}
-        {keychain.state === 'loaded' && (
-          <div
-            className={`notice ${keychain.value.available ? 'notice-info' : 'notice-error'}`}
-            data-testid="keychain-status"
-          >
-            <p>
-              {keychain.value.backend}: {keychain.value.message}
-            </p>
-            {keychain.value.hint && <p className="notice-hint">{keychain.value.hint}</p>}
-          </div>
-        )}
-        <p className="field-note">
-          Passphrases and passwords are kept only in the keychain, never in the settings file.
-        </p>
-      </fieldset>
+      <KeychainFieldset />
       <SelfTestForm />
     </PageFrame>
   );

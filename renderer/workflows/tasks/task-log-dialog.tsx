@@ -1,17 +1,16 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { ErrorInfo, LogLine, TaskSnapshot } from '../../../src/contract/index.js';
 import { ErrorNotice } from '../../components/error-notice.js';
+import { ModalDialog } from '../../components/modal-dialog.js';
 import { call, companion, errorInfo } from '../../lib/companion.js';
 import { useCompanionEvents } from '../../lib/use-companion-events.js';
 
 /** The task's log as written to disk, followed live while the task runs. */
 export function TaskLogDialog({ task, onClose }: { task: TaskSnapshot; onClose: () => void }) {
-  const dialog = useRef<HTMLDialogElement>(null);
   const [lines, setLines] = useState<LogLine[]>([]);
   const [error, setError] = useState<ErrorInfo | null>(null);
 
   useEffect(() => {
-    dialog.current?.showModal();
     call(companion().tasks.log({ id: task.id }))
       .then((loaded) =>
         setLines((live) => [
@@ -28,13 +27,7 @@ export function TaskLogDialog({ task, onClose }: { task: TaskSnapshot; onClose: 
   });
 
   return (
-    <dialog ref={dialog} className="log-dialog" aria-label={`Log of ${task.title}`} onClose={onClose}>
-      <header className="dialog-header">
-        <h2>{task.title}</h2>
-        <button type="button" onClick={() => dialog.current?.close()}>
-          Close
-        </button>
-      </header>
+    <ModalDialog className="log-dialog" label={`Log of ${task.title}`} title={task.title} onClose={onClose}>
       <p className="log-file">
         Saved at <code>{task.logFile}</code>
       </p>
@@ -47,6 +40,6 @@ export function TaskLogDialog({ task, onClose }: { task: TaskSnapshot; onClose: 
           </span>
         ))}
       </pre>
-    </dialog>
+    </ModalDialog>
   );
 }

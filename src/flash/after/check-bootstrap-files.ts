@@ -4,8 +4,7 @@ import type { FileInfo, HostProfile, ProvisionRecord } from '../../contract/inde
 import type { ReadBackFile } from '../../image/ext4/ext4-types.js';
 import { FlashError } from '../flash-errors.js';
 import { dropDeviceCache } from '../write/verify-device.js';
-import { findRootPartitionOnCard } from './card-root-partition.js';
-import { readFilesOnCard } from './read-card-files.js';
+import { readFilesOnCardRoot } from './read-card-root-files.js';
 
 /**
  * Whether `record` describes the image just flashed: the same file, or the same bytes under another name (only
@@ -91,10 +90,9 @@ export async function checkBootstrapFilesOnCard(options: {
   }
   // debugfs reads through the page cache, which may still hold what we sent rather than what the card stored.
   await dropDeviceCache(device);
-  const root = await findRootPartitionOnCard(device, record.rootPartitionOffset);
-  const found = await readFilesOnCard({
+  const found = await readFilesOnCardRoot({
     device,
-    offset: root.offset,
+    rootOffset: record.rootPartitionOffset,
     paths: record.files.map((f) => f.path),
     signal: options.signal,
   });

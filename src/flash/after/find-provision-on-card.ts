@@ -3,8 +3,7 @@ import { access } from 'node:fs/promises';
 import type { HostProfile, ProvisionRecord } from '../../contract/index.js';
 import { BOOTSTRAP_FILES } from '../../provision/bootstrap-files.js';
 import { dropDeviceCache } from '../write/verify-device.js';
-import { findRootPartitionOnCard } from './card-root-partition.js';
-import { readFilesOnCard } from './read-card-files.js';
+import { readFilesOnCardRoot } from './read-card-root-files.js';
 
 const PUB = BOOTSTRAP_FILES.hostKeyPub.path;
 
@@ -31,9 +30,9 @@ export async function findProvisionOnCard(
   await dropDeviceCache(device);
   for (const offset of new Set(candidates.map((c) => c.record.rootPartitionOffset))) {
     // Not an ext4 root at this offset, or nothing readable there: simply not one of these hosts' images.
-    const found = await findRootPartitionOnCard(device, offset)
-      .then((root) => readFilesOnCard({ device, offset: root.offset, paths: [PUB], signal }))
-      .catch(() => null);
+    const found = await readFilesOnCardRoot({ device, rootOffset: offset, paths: [PUB], signal }).catch(
+      () => null,
+    );
     const digest = found?.[0]?.exists ? found[0].sha256 : null;
     const match = candidates.find((c) => c.record.rootPartitionOffset === offset && c.digest === digest);
     if (match) return { host: match.host, record: match.record };

@@ -2,8 +2,8 @@ import { constants, type Stats } from 'node:fs';
 import { type FileHandle, lstat, mkdtemp, open, readdir, realpath, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { runTool } from '../../tools/run-tool.js';
+import { findSystemProgram } from '../../tools/system-programs.js';
 import { FlashError } from '../flash-errors.js';
-import { systemProgram } from '../write/device-size.js';
 import { asUser } from './as-user.js';
 import type { InvokingUser } from './writer-guards.js';
 
@@ -120,7 +120,7 @@ export async function sweepStalePins(base: string): Promise<string[]> {
     const info = await lstat(dir).catch(() => null);
     if (!info?.isDirectory() || info.uid !== (process.geteuid?.() ?? 0) || (info.mode & 0o077) !== 0)
       continue;
-    const umount = await systemProgram('umount');
+    const umount = await findSystemProgram('umount');
     await runTool(umount, [path.join(dir, 'image')]).catch(() => null);
     await rm(dir, { recursive: true, force: true }).catch(() => undefined);
     swept.push(dir);
@@ -157,7 +157,7 @@ async function bindMountPin(handle: FileHandle): Promise<{ path: string; release
   const target = path.join(dir, 'image');
   try {
     await writeFile(target, '', { mode: 0o400 });
-    const [mount, umount] = await Promise.all([systemProgram('mount'), systemProgram('umount')]);
+    const [mount, umount] = await Promise.all([findSystemProgram('mount'), findSystemProgram('umount')]);
     const proc = `/proc/${process.pid}/fd/${handle.fd}`;
     const result = await runTool(mount, ['--no-canonicalize', '--bind', proc, target]);
     if (result.code !== 0) throw new Error(result.stderr);

@@ -1,8 +1,8 @@
 import { constants } from 'node:fs';
 import { open, readFile, stat } from 'node:fs/promises';
 import { runTool } from '../../tools/run-tool.js';
+import { findSystemProgram } from '../../tools/system-programs.js';
 import { FlashError } from '../flash-errors.js';
-import { systemProgram } from '../write/device-size.js';
 import { asUser } from './as-user.js';
 import type { InvokingUser } from './writer-guards.js';
 
@@ -15,7 +15,7 @@ const majorMinor = (dev: number) =>
 
 /** The backing file's inode as the loop driver holds it (LOOP_GET_STATUS64), which no rename can change. */
 async function backingInode(device: string): Promise<{ ino: number; dev: string } | null> {
-  const losetup = await systemProgram('losetup').catch(() => null);
+  const losetup = await findSystemProgram('losetup').catch(() => null);
   if (!losetup) return null;
   const result = await runTool(losetup, ['--list', '--json', '-O', 'NAME,BACK-INO,BACK-MAJ:MIN', device]);
   try {

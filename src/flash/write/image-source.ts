@@ -1,6 +1,7 @@
 import { type FileHandle, open } from 'node:fs/promises';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import type { Decompressor } from '../../image/decompress-image-child.js';
+import { decompressArgs } from '../../image/decompress-args.js';
 import { decompressionFailure } from '../../image/decompress-image-failure.js';
 import { ImageError } from '../../image/image-errors.js';
 import type { ImageFormat } from '../../image/image-format.js';
@@ -20,12 +21,6 @@ import {
 const TERMINATE_WAIT_MS = 3000;
 /** Enough slots that the reader runs ahead while two writes are in flight. */
 const SLOTS = 6;
-// gzip too goes through its CLI rather than node:zlib, so every compressed format takes the same fast path.
-const DECOMPRESS_ARGS: Record<Exclude<ImageFormat, 'raw'>, readonly string[]> = {
-  zstd: ['-d', '-c', '-q', '--no-progress', '--long=31'],
-  xz: ['-d', '-c', '-q', '-T0'],
-  gzip: ['-d', '-c'],
-};
 
 export type SourceBlock = Extract<WorkerMessage, { kind: 'block' }>;
 export type SourceEnd = Extract<WorkerMessage, { kind: 'end' }>;
@@ -81,7 +76,7 @@ async function openSourceInput(
     return { child: null, input, pump: null, fd: input?.fd ?? (sourceFd as number) };
   }
   const tool = await findTool(format);
-  const args = [...DECOMPRESS_ARGS[format], ...(sourceFd === undefined ? ['--', source] : [])];
+  const args = [...decompressArgs(format), ...(sourceFd === undefined ? ['--', source] : [])];
   // Running it as another user needs the source as a descriptor: it could not open the path root opened.
   const { child, readEnd, pump } = await decompressorPipe(
     tool,

@@ -66,12 +66,16 @@ async function hashFile(target: Ext4Target, path: string, size: number, signal?:
   return hash.digest('hex');
 }
 
-/** Reads what the image holds at each path (files, directories, symlinks), hashing regular files' bytes. */
+/**
+ * Reads what the image holds at each path (files, directories, symlinks), hashing regular files' bytes. With
+ * `acceptBlockDevice`, `image` may be a card.
+ */
 export async function readBackFiles(options: {
   image: string;
   offset: number;
   paths: readonly string[];
   signal?: AbortSignal;
+  acceptBlockDevice?: boolean;
 }): Promise<ReadBackFile[]> {
   const target = await resolveTarget(options);
   const { found } = await lookUpPaths(target, options.paths, options.signal);

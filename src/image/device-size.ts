@@ -1,8 +1,8 @@
 import { stat } from 'node:fs/promises';
 import plist from 'plist';
-import { findTool } from '../../tools/find-tool.js';
-import { runToolOrThrow } from '../../tools/run-tool.js';
-import { findSystemProgram } from '../../tools/system-programs.js';
+import { findTool } from '../tools/find-tool.js';
+import { runToolOrThrow } from '../tools/run-tool.js';
+import { findSystemProgram } from '../tools/system-programs.js';
 
 /** TotalSize from `diskutil info -plist`; null when missing. */
 export function parseDiskutilTotalSize(xml: string): number | null {
@@ -10,9 +10,6 @@ export function parseDiskutilTotalSize(xml: string): number | null {
   const size = info.TotalSize ?? info.Size;
   return typeof size === 'number' && Number.isFinite(size) ? size : null;
 }
-
-/** Absolute path of a base-system program (blockdev, mount…), found by the tools layer's search. */
-export const systemProgram = findSystemProgram;
 
 /**
  * Size of a block device in bytes. fstat reports 0 for block devices, so ask the OS tools: `blockdev --getsize64`

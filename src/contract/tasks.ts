@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import { Empty, ErrorInfo, TaskId, TaskRef, TaskStarted, type ChannelGroup } from './shared.js';
+
+export const TaskState = z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled']);
+export type TaskState = z.infer<typeof TaskState>;
+
+export const TaskProgress = z.object({
+  phase: z.string(),
+  done: z.number().nonnegative(),
+  /** Unknown total (e.g. a stream of unknown length) is null; the UI then shows an indeterminate bar. */
+  total: z.number().nonnegative().nullable(),
+  /** Units per second, smoothed; null until two samples exist. */
+  rate: z.number().nonnegative().nullable(),
+  /** What done/total count: bytes get MB/s, items get items/s. */
+  unit: z.enum(['bytes', 'items', 'steps']),
+});
+export type TaskProgress = z.infer<typeof TaskProgress>;
+
+export const TaskSnapshot = z.object({
+  id: TaskId,
+  kind: z.string(),
+  title: z.string(),
+  state: TaskState,
+  progress: TaskProgress.nullable(),
+  startedAt: z.string(),
+  endedAt: z.string().nullable(),
+  error: ErrorInfo.nullable(),
+  /** What the task left behind, in words (e.g. "the card is unusable until flashed again"). */
+  outcome: z.string().nullable(),
+  logFile: z.string(),
+});
+export type TaskSnapshot = z.infer<typeof TaskSnapshot>;
+
+export const LogLine = z.object({
+  at: z.string(),
+  level: z.enum(['debug', 'info', 'warn', 'error']),
+  message: z.string(),
+});
+export type LogLine = z.infer<typeof LogLine>;
+
+export const tasksChannels = {
+  'tasks.list': { request: Empty, response: z.array(TaskSnapshot) },
+  'tasks.log': { request: TaskRef, response: z.array(LogLine) },
+  'tasks.cancel': { request: TaskRef, response: z.object({ cancelled: z.boolean() }) },
+  'tasks.clearHistory': { request: Empty, response: z.object({ removed: z.number().int() }) },
+  'tasks.startSelfTest': {
+    request: z
+      .object({
+        steps: z.number().int().min(1).max(10_000),
+        stepMs: z.number().int().min(1).max(10_000),
+        failAt: z.number().int().min(1).optional(),
+      })
+      .strict(),
+    response: TaskStarted,
+  },
+} as const satisfies ChannelGroup<'tasks'>;
