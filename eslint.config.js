@@ -14,6 +14,33 @@ const noElectronInCore = {
   ],
 };
 
+// A domain's index.ts is its public face: code outside a domain imports only that (tests and the domain's own files
+// are exempt), so a domain can rearrange its files without its users changing.
+const DOMAINS = [
+  'dialogs',
+  'firstboot',
+  'flash',
+  'hosts',
+  'image',
+  'provision',
+  'secrets',
+  'store',
+  'tasks',
+  'terminal',
+  'tools',
+];
+const throughFaces = (own) =>
+  DOMAINS.filter((domain) => domain !== own).map((domain) => ({
+    regex: `^(\\.\\.?/)+(src/)?${domain}/(?!index\\.js$)`,
+    message: `Import src/${domain}/ through its face, ${domain}/index.js.`,
+  }));
+const coreRules = (own) => ({
+  'no-restricted-imports': [
+    'error',
+    { ...noElectronInCore, patterns: [...noElectronInCore.patterns, ...throughFaces(own)] },
+  ],
+});
+
 export default tseslint.config(
   { ignores: ['dist/**', 'release/**', 'node_modules/**', 'coverage/**', 'test-results/**'] },
   js.configs.recommended,
@@ -34,6 +61,16 @@ export default tseslint.config(
     ignores: ['src/contract/**'],
     rules: { 'no-restricted-imports': ['error', noElectronInCore] },
   },
+  {
+    files: ['src/**/*.ts'],
+    ignores: ['src/contract/**', '**/*.test.ts', ...DOMAINS.map((domain) => `src/${domain}/**`)],
+    rules: coreRules(null),
+  },
+  ...DOMAINS.map((domain) => ({
+    files: [`src/${domain}/**/*.ts`],
+    ignores: ['**/*.test.ts'],
+    rules: coreRules(domain),
+  })),
   {
     files: ['src/contract/**/*.ts'],
     ignores: ['src/contract/**/*.test.ts'],
@@ -75,7 +112,7 @@ export default tseslint.config(
   {
     // Only main/ipc and the preload touch Electron IPC: every call goes through the checked router.
     files: ['main/**/*.ts'],
-    ignores: ['main/ipc/**', 'main/preload.ts'],
+    ignores: ['main/ipc/**', 'main/preload.ts', '**/*.test.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -87,9 +124,15 @@ export default tseslint.config(
               message: 'IPC goes through main/ipc/mount-router.ts only.',
             },
           ],
+          patterns: throughFaces(null),
         },
       ],
     },
+  },
+  {
+    files: ['main/ipc/**/*.ts', 'main/preload.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: throughFaces(null) }] },
   },
   {
     files: ['**/*.cjs'],

@@ -1,5 +1,5 @@
 import { BrowserWindow, dialog } from 'electron';
-import type { Dialogs } from '../src/dialogs/dialogs.js';
+import type { Dialogs } from '../src/dialogs/index.js';
 
 /** Native open/save/folder dialogs, attached to the focused window so they are modal to it. */
 export const electronDialogs: Dialogs = {

@@ -2,7 +2,7 @@ import { BrowserWindow, Notification, app, nativeTheme, net, protocol } from 'el
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createCore, type Core } from '../src/core.js';
-import { appDataDir } from '../src/store/app-paths.js';
+import { appDataDir } from '../src/store/index.js';
 import { APP_ENTRY_URL, APP_SCHEME, resolveAppAsset } from './app-origin.js';
 import { electronDialogs } from './dialogs.js';
 import { CONTENT_SECURITY_POLICY } from './csp.js';

@@ -2,22 +2,23 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createHandlers } from './api/handlers.js';
 import { createRouter, type Router } from './api/router.js';
-import { noDialogs, type Dialogs } from './dialogs/dialogs.js';
+import { type Dialogs, noDialogs } from './dialogs/index.js';
 import { EventHub } from './event-hub.js';
-import { FlashService } from './flash/flash-service.js';
-import { FirstBootService } from './firstboot/first-boot-service.js';
-import { HostProfiles } from './provision/host-profiles.js';
-import { ProvisionService } from './provision/provision-service.js';
-import type { Keychain } from './secrets/keychain.js';
-import { KeytarKeychain } from './secrets/keytar-keychain.js';
-import { appDataDir } from './store/app-paths.js';
-import { assertTrustedDataDir } from './store/data-dir-trust.js';
-import { SecretTempJournal, sweepSecretTemps, type SweepReport } from './store/secret-temp-journal.js';
-import { SettingsStore } from './store/settings-store.js';
-import { currentSecretTempJournal, useSecretTempJournal } from './tasks/cleanup-on-exit.js';
-import { TaskHistory } from './tasks/task-history.js';
-import { TaskManager } from './tasks/task-manager.js';
-import { TerminalService } from './terminal/terminal-service.js';
+import { FlashService } from './flash/index.js';
+import { FirstBootService } from './firstboot/index.js';
+import { HostProfiles } from './hosts/index.js';
+import { ProvisionService } from './provision/index.js';
+import { type Keychain, KeytarKeychain } from './secrets/index.js';
+import {
+  appDataDir,
+  assertTrustedDataDir,
+  SecretTempJournal,
+  SettingsStore,
+  type SweepReport,
+  sweepSecretTemps,
+} from './store/index.js';
+import { currentSecretTempJournal, TaskHistory, TaskManager, useSecretTempJournal } from './tasks/index.js';
+import { TerminalService } from './terminal/index.js';
 
 export interface CoreOptions {
   dataDir?: string;

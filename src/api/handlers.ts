@@ -1,14 +1,14 @@
 import type { Services } from '../core.js';
-import { dialogHandlers } from '../dialogs/dialog-handlers.js';
-import { firstBootHandlers } from '../firstboot/first-boot-handlers.js';
-import { flashHandlers } from '../flash/flash-handlers.js';
-import { hostsHandlers } from '../provision/hosts-handlers.js';
-import { provisionHandlers } from '../provision/provision-handlers.js';
-import { keychainHandlers } from '../secrets/keychain-handlers.js';
-import { settingsHandlers } from '../store/settings-handlers.js';
-import { tasksHandlers } from '../tasks/task-handlers.js';
-import { terminalHandlers } from '../terminal/terminal-handlers.js';
-import { doctorHandlers } from '../tools/doctor-handlers.js';
+import { dialogHandlers } from '../dialogs/index.js';
+import { firstBootHandlers } from '../firstboot/index.js';
+import { flashHandlers } from '../flash/index.js';
+import { hostsHandlers } from '../hosts/index.js';
+import { provisionHandlers } from '../provision/index.js';
+import { keychainHandlers } from '../secrets/index.js';
+import { settingsHandlers } from '../store/index.js';
+import { tasksHandlers } from '../tasks/index.js';
+import { terminalHandlers } from '../terminal/index.js';
+import { doctorHandlers } from '../tools/index.js';
 import { appHandlers } from './app-handlers.js';
 import type { Handlers } from './router.js';
 

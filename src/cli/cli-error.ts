@@ -1,7 +1,7 @@
 import type { ErrorInfo } from '../contract/index.js';
 import { describeError, isCode, type CoreErrorCode } from '../errors.js';
-import type { KeychainUnavailableError } from '../secrets/keychain.js';
-import type { MissingToolError } from '../tools/find-tool.js';
+import type { KeychainUnavailableError } from '../secrets/index.js';
+import type { MissingToolError } from '../tools/index.js';
 import { ExitCode } from './exit-codes.js';
 
 /** A failure the CLI reports as `error:` + `hint:` and turns into an exit code; never printed as a stack trace. */

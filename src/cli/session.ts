@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import type { ChannelName, RequestOf, ResponseOf } from '../contract/index.js';
 import { createCore, type Core } from '../core.js';
 import { describeError } from '../errors.js';
-import { appDataDir } from '../store/app-paths.js';
+import { appDataDir } from '../store/index.js';
 import { CliError, cliErrorFrom } from './cli-error.js';
 import { ExitCode } from './exit-codes.js';
 

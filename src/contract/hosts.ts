@@ -38,7 +38,7 @@ export type ProvisionRecord = z.infer<typeof ProvisionRecord>;
 export const PinnedHostKey = z.object({
   publicKeyLine: z.string(),
   fingerprint: z.string(),
-  ageRecipient: z.string(),
+  ageRecipient: z.string().nullable(),
   pinnedAt: z.string(),
 });
 export type PinnedHostKey = z.infer<typeof PinnedHostKey>;

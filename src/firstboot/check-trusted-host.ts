@@ -1,5 +1,5 @@
 import type { CheckResult, FirstBootReport } from '../contract/index.js';
-import { sshEd25519ToAgeRecipient } from '../secrets/ssh-to-age.js';
+import { ageRecipientOfKeyLine } from '../secrets/index.js';
 import { FirstBootError } from './first-boot-errors.js';
 import type { ConnectOutcome, FirstBootDeps, FirstBootInput } from './first-boot-run.js';
 import { nextSteps } from './next-steps.js';
@@ -12,9 +12,6 @@ const MISMATCH_EXPLANATION =
   'was not used (the image was not built with the /var/lib/bootstrap hostKeys module — see the NixOS module on the ' +
   'Provision page), a different card or machine answered at this address, or someone is intercepting the ' +
   'connection. Nothing was sent to it: no login was attempted.';
-
-const ageRecipientOf = (keyLine: string) =>
-  keyLine.startsWith('ssh-ed25519 ') ? sshEd25519ToAgeRecipient(keyLine) : null;
 
 export interface RunState {
   input: FirstBootInput;
@@ -126,7 +123,8 @@ async function reportVerdict(
       ? nextSteps({
           profile,
           found,
-          ageRecipient: profile.pinnedHostKey?.ageRecipient || ageRecipientOf(outcome.presented.keyLine),
+          ageRecipient:
+            profile.pinnedHostKey?.ageRecipient || ageRecipientOfKeyLine(outcome.presented.keyLine),
           sshConfigFile: await deps.writeDeployConfig(found).catch((error: unknown) => {
             log(`Could not write the deploy's ssh settings: ${(error as Error).message}`, 'warn');
             return null;

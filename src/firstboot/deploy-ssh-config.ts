@@ -1,7 +1,7 @@
 import { lstat, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeFileAtomically } from '../store/atomic-file.js';
+import { writeFileAtomically } from '../store/index.js';
 import { FirstBootError } from './first-boot-errors.js';
 
 /** ssh_config quoting: double quotes around anything with a space (macOS's "Application Support"). */

@@ -1,6 +1,6 @@
 import type { HandlersOf, firstBootChannels } from '../contract/index.js';
-import type { TerminalService } from '../terminal/terminal-service.js';
-import { createSearchContext, locateProgram } from '../tools/find-tool.js';
+import type { TerminalService } from '../terminal/index.js';
+import { createSearchContext, locateProgram } from '../tools/index.js';
 import type { FirstBootService } from './first-boot-service.js';
 
 export function firstBootHandlers(

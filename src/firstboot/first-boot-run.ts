@@ -10,7 +10,7 @@ import type {
 import { CancelledError, CompanionError, hasCode, isCode, whyUnreadable } from '../errors.js';
 import { afterConnect, type RunState } from './check-trusted-host.js';
 import { FirstBootError } from './first-boot-errors.js';
-import { fingerprintOfPublicKeyLine } from '../secrets/ssh-host-key.js';
+import { fingerprintOfPublicKeyLine } from '../secrets/index.js';
 import type { RemoteShell } from './remote-shell.js';
 import type { FirstbootSshErrorCode } from './ssh/ssh-errors.js';
 

@@ -1,16 +1,19 @@
 import { join } from 'node:path';
 import { FirstBootRequest, type FirstBootReport, type HostProfile } from '../contract/index.js';
 import { NotFoundError } from '../errors.js';
-import type { HostProfiles } from '../provision/host-profiles.js';
-import type { Keychain } from '../secrets/keychain.js';
-import { knownHostsName, pinHostKey } from '../secrets/known-hosts.js';
-import { parsePublicKeyLine } from '../secrets/ssh-host-key.js';
-import { sshEd25519ToAgeRecipient } from '../secrets/ssh-to-age.js';
-import type { TaskManager } from '../tasks/task-manager.js';
-import { createSearchContext, locateProgram } from '../tools/find-tool.js';
+import type { HostProfiles } from '../hosts/index.js';
+import {
+  ageRecipientOfKeyLine,
+  type Keychain,
+  knownHostsName,
+  parsePublicKeyLine,
+  pinHostKey,
+} from '../secrets/index.js';
+import type { TaskManager } from '../tasks/index.js';
+import { createSearchContext, locateProgram } from '../tools/index.js';
 import { runFirstBootChecks } from './checks/run-first-boot-checks.js';
 import { findHost } from './discovery/find-host.js';
-import { describeTarget } from './discovery/probe-candidates.js';
+import { formatAddressPort } from './discovery/probe-candidates.js';
 import { FirstBootError } from './first-boot-errors.js';
 import { runFirstBoot, type FirstBootDeps } from './first-boot-run.js';
 import { connectPinned } from './ssh/connect-pinned.js';
@@ -148,7 +151,7 @@ export class FirstBootService {
           await hosts.pinHostKey(profile.name, {
             publicKeyLine: key.keyLine,
             fingerprint: key.fingerprint,
-            ageRecipient: key.keyLine.startsWith('ssh-ed25519 ') ? sshEd25519ToAgeRecipient(key.keyLine) : '',
+            ageRecipient: ageRecipientOfKeyLine(key.keyLine),
             pinnedAt: new Date().toISOString(),
           });
         }
@@ -171,7 +174,7 @@ export class FirstBootService {
 /** One paragraph for the Tasks panel and the CLI. */
 export function outcomeText(report: FirstBootReport): string {
   const lines: string[] = [];
-  if (report.found) lines.push(`Found at ${describeTarget(report.found)} (${report.found.via}).`);
+  if (report.found) lines.push(`Found at ${formatAddressPort(report.found)} (${report.found.via}).`);
   else lines.push(`Not found after ${report.elapsedSeconds} s (${report.attempts.length} attempts).`);
   const trust = report.trust;
   if (trust.status === 'match') lines.push(`Host key matches the pin: ${trust.presentedFingerprint}.`);

@@ -1,5 +1,5 @@
 import { DomainError } from '../errors.js';
-import type { ImageErrorCode } from '../image/image-errors.js';
+import type { ImageErrorCode } from '../image/index.js';
 import type { DriveReasonCode } from './drives/drive-safety.js';
 
 /** Why a flash failed or was refused; the writer also refuses a card with the safety policy's own reason code. */

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import type { Writable } from 'node:stream';
-import { trackProcessGroup } from '../tasks/cleanup-on-exit.js';
+import { trackProcessGroup } from '../tasks/index.js';
 
 /** How a decompressor process ended, with the end of what it printed on stderr. */
 export interface DecompressorExit {

@@ -98,24 +98,3 @@ export async function followAndHash(
     await handle.close();
   }
 }
-
-/** SHA-256 of a whole file with double-buffered reads (the next read runs while this thread hashes). */
-export async function sha256OfFile(
-  file: string,
-  options: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void } = {},
-): Promise<{ sha256: string; size: number }> {
-  const handle = await open(file, 'r');
-  try {
-    const { size } = await handle.stat();
-    const hash = createHash('sha256');
-    const buffers = [Buffer.allocUnsafe(IMAGE_BUFFER_BYTES), Buffer.allocUnsafe(IMAGE_BUFFER_BYTES)] as const;
-    await hashRange(handle, buffers, { from: 0, to: size }, (chunk, at) => {
-      if (options.signal?.aborted) throw options.signal.reason;
-      hash.update(chunk);
-      options.onProgress?.(at + chunk.length, size);
-    });
-    return { sha256: hash.digest('hex'), size };
-  } finally {
-    await handle.close();
-  }
-}

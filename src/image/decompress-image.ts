@@ -2,7 +2,7 @@ import { type FileHandle, open, rm, stat } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { CancelledError } from '../errors.js';
-import { findTool } from '../tools/find-tool.js';
+import { findTool } from '../tools/index.js';
 import { decompressArgs } from './decompress-args.js';
 import { spawnDecompressor } from './decompress-image-child.js';
 import { decompressionFailure, zlibFailure } from './decompress-image-failure.js';

@@ -1,8 +1,6 @@
 import { stat } from 'node:fs/promises';
 import plist from 'plist';
-import { findTool } from '../tools/find-tool.js';
-import { runToolOrThrow } from '../tools/run-tool.js';
-import { findSystemProgram } from '../tools/system-programs.js';
+import { findSystemProgram, findTool, runToolOrThrow } from '../tools/index.js';
 
 /** TotalSize from `diskutil info -plist`; null when missing. */
 export function parseDiskutilTotalSize(xml: string): number | null {

@@ -1,8 +1,10 @@
-import { withDiskReader } from '../image/disk-reader.js';
-import { ext4PartitionsOf } from '../image/ext4-partitions.js';
-import { pathExists } from '../image/ext4/read-back.js';
-import { ImageError } from '../image/image-errors.js';
-import { readPartitionTable } from '../image/partition-table.js';
+import {
+  ext4PartitionsOf,
+  ImageError,
+  pathExists,
+  readPartitionTable,
+  withDiskReader,
+} from '../image/index.js';
 
 export interface RootPartition {
   index: number;

@@ -1,7 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { findTool } from '../tools/find-tool.js';
-import { runTool } from '../tools/run-tool.js';
+import { findTool, runTool } from '../tools/index.js';
 import { ProvisionError } from './provision-errors.js';
 
 /**

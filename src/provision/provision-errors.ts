@@ -1,5 +1,5 @@
 import { DomainError } from '../errors.js';
-import type { Ext4ErrorCode } from '../image/ext4/ext4-error.js';
+import type { Ext4ErrorCode } from '../image/index.js';
 
 /** Why provisioning failed; a failed edit of the image keeps the ext4 step's own code. */
 export type ProvisionErrorCode =

@@ -3,16 +3,11 @@ import { randomBytes } from 'node:crypto';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { FileInfo, PinnedHostKey, ProvisionRecord } from '../contract/index.js';
-import { writeImageTo } from '../image/decompress-image.js';
-import { sniffImageFormat } from '../image/image-format.js';
-import { Ext4Error } from '../image/ext4/ext4-error.js';
-import { injectFiles, type InjectFile } from '../image/ext4/inject-files.js';
+import { Ext4Error, type InjectFile, injectFiles, sniffImageFormat, writeImageTo } from '../image/index.js';
 import { describeError } from '../errors.js';
 import { ProvisionError } from './provision-errors.js';
-import { pinHostKey } from '../secrets/known-hosts.js';
-import { generateEd25519HostKey, type Ed25519HostKey } from '../secrets/ssh-host-key.js';
-import { holdSecretTemp } from '../tasks/cleanup-on-exit.js';
-import type { TaskContext } from '../tasks/task-manager.js';
+import { type Ed25519HostKey, generateEd25519HostKey, pinHostKey } from '../secrets/index.js';
+import { holdSecretTemp, type TaskContext } from '../tasks/index.js';
 import { BOOTSTRAP_FILES } from './bootstrap-files.js';
 import { findRootPartition, type RootPartition } from './find-root-partition.js';
 import { buildSdImageWithNix } from './nix-build.js';
@@ -149,7 +144,7 @@ function provisionOutcome(
       at: (options.now ?? (() => new Date()))().toISOString(),
       rootPartitionOffset: root.offset,
       hostKeyFingerprint: hostKey.fingerprint,
-      ageRecipient: pin.ageRecipient,
+      ageRecipient: ageRecipientOf(hostKey),
       // The Wi-Fi file's digest is left out of what is saved: with SSID and layout known, it would let anyone who
       // reads settings.json test password guesses offline, far faster than attacking WPA.
       files: readBack.map((f): FileInfo => ({

@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import type { ProvisionPlan, ProvisionRequest } from '../contract/index.js';
-import { claimFileLock } from '../store/file-lock.js';
-import type { TaskManager } from '../tasks/task-manager.js';
+import { claimFileLock } from '../store/index.js';
+import type { TaskManager } from '../tasks/index.js';
 import { BOOTSTRAP_FILES } from './bootstrap-files.js';
 import { ProvisionError } from './provision-errors.js';
-import type { HostProfiles } from './host-profiles.js';
+import type { HostProfiles } from '../hosts/index.js';
 import { provisionImage, type ProvisionOutcome } from './provision-image.js';
 import {
   ageRecipientOf,

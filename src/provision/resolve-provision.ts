@@ -3,20 +3,22 @@ import { access, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { defaultSecretKeyNames, type HostProfile, type ProvisionRequest } from '../contract/index.js';
-import { sniffImageFormat } from '../image/image-format.js';
-import { loadAgeIdentities } from '../secrets/age-identities.js';
-import { decryptSopsFile } from '../secrets/sops/decrypt-sops.js';
-import type { Ed25519HostKey } from '../secrets/ssh-host-key.js';
-import { sshEd25519ToAgeRecipient } from '../secrets/ssh-to-age.js';
-import { findTool } from '../tools/find-tool.js';
-import type { ToolId } from '../tools/tool-catalog.js';
+import { sniffImageFormat } from '../image/index.js';
+import {
+  decryptSopsFile,
+  type Ed25519HostKey,
+  loadAgeIdentities,
+  sshEd25519ToAgeRecipient,
+} from '../secrets/index.js';
+import { findTool, type ToolId } from '../tools/index.js';
 import { ProvisionError } from './provision-errors.js';
 import { resolveHostKey, resolveWifi, sopsTextReader } from './resolve-secrets.js';
 import type { WifiCredentials } from './wifi-credentials.js';
 
 export type SecretOrigin = 'sops' | 'typed' | 'file' | 'generated' | 'none';
 
-export type ImageSource =
+/** Where a provisioning run takes its image from: a (compressed) file, or a `nix build` of a flake attribute. */
+export type ProvisionSource =
   | { kind: 'file'; path: string; format: 'raw' | 'zstd' | 'xz' | 'gzip'; sizeBytes: number }
   | { kind: 'nix'; flakeDir: string; attribute: string };
 
@@ -26,7 +28,7 @@ export interface ResolvedProvision {
   dest: string;
   sopsFile: string | null;
   overwrite: boolean;
-  source: ImageSource;
+  source: ProvisionSource;
   wifi: WifiCredentials | null;
   wifiOrigin: { ssid: SecretOrigin; psk: SecretOrigin } | null;
   /** Null: generate a new key when the task starts. */
@@ -90,7 +92,7 @@ async function resolveSource(
   request: ProvisionRequest,
   profile: HostProfile | null,
   host: string,
-): Promise<ImageSource> {
+): Promise<ProvisionSource> {
   // An explicit choice wins: without an image in the request the sdImage is built, whatever the profile remembers.
   const imagePath = request.imagePath;
   if (imagePath) {
@@ -128,7 +130,7 @@ async function resolveDest(
   raw: string,
   host: string,
   overwrite: boolean,
-  source: ImageSource,
+  source: ProvisionSource,
 ): Promise<string> {
   let dest = resolve(raw.startsWith('~/') ? join(homedir(), raw.slice(2)) : raw);
   const info = await stat(dest).catch(() => null);
@@ -175,7 +177,7 @@ async function resolveDest(
   return dest;
 }
 
-async function requireTools(source: ImageSource): Promise<void> {
+async function requireTools(source: ProvisionSource): Promise<void> {
   const needed: ToolId[] = ['debugfs', 'e2fsck'];
   if (source.kind === 'nix') needed.push('nix', 'zstd');
   else if (source.format === 'zstd') needed.push('zstd');

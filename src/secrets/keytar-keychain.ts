@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import type { KeychainStatus } from '../contract/index.js';
 import { CompanionError, describeError } from '../errors.js';
-import { APP_ID } from '../store/app-paths.js';
+import { APP_ID } from '../store/index.js';
 import { KeychainError, KeychainUnavailableError, validateAccountName, validateSecret } from './keychain.js';
 import type { Keychain } from './keychain.js';
 

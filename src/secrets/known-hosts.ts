@@ -6,8 +6,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { mkdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { InvalidRequestError } from '../errors.js';
-import { writeFileAtomically } from '../store/atomic-file.js';
-import { withFileLock } from '../store/file-lock.js';
+import { withFileLock, writeFileAtomically } from '../store/index.js';
 import { parsePublicKeyLine } from './ssh-host-key.js';
 
 export interface PinHostKeyOptions {

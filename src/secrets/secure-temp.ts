@@ -2,7 +2,7 @@ import { chmod, mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CompanionError, InvalidRequestError } from '../errors.js';
-import { holdSecretTemp } from '../tasks/cleanup-on-exit.js';
+import { holdSecretTemp } from '../tasks/index.js';
 import { parentUnsafe } from './secret-temp-trust.js';
 
 export { overwriteWithZeros, scrubDirectory } from './wipe-files.js';

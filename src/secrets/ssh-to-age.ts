@@ -66,6 +66,11 @@ export function sshEd25519ToAgeRecipient(publicKeyLineOrBytes: string | Uint8Arr
   return bech32.encode('age', bech32.toWords(ed25519PublicKeyToX25519(publicKey)));
 }
 
+/** The age recipient of an SSH public key line; null for a key that is not ed25519 (only those have an age form). */
+export function ageRecipientOfKeyLine(keyLine: string): string | null {
+  return keyLine.startsWith('ssh-ed25519 ') ? sshEd25519ToAgeRecipient(keyLine) : null;
+}
+
 /**
  * `AGE-SECRET-KEY-1…` for an ed25519 private key seed: the first 32 bytes of SHA-512(seed), left
  * unclamped as ssh-to-age does (X25519 clamps when it uses the key; a clamping converter would give

@@ -3,13 +3,13 @@ import { constants, readFileSync, unlinkSync } from 'node:fs';
 import { lstat, mkdir, open, readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { notOursAlone } from '../secrets/secret-temp-trust.js';
 import {
-  UntrustedSecretTempError,
   isSecretTempName,
-  wipeSecretTemp,
+  notOursAlone,
   type SecretTempKind,
-} from '../secrets/wipe-files.js';
+  UntrustedSecretTempError,
+  wipeSecretTemp,
+} from '../secrets/index.js';
 import { writeFileAtomically } from './atomic-file.js';
 
 const JournalFile = z.object({

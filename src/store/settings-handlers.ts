@@ -1,5 +1,5 @@
 import type { HandlersOf, settingsChannels } from '../contract/index.js';
-import type { TaskHistory } from '../tasks/task-history.js';
+import type { TaskHistory } from '../tasks/index.js';
 import type { SettingsStore } from './settings-store.js';
 
 export function settingsHandlers(

@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promise
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { HostProfiles } from '../provision/host-profiles.js';
+import { HostProfiles } from '../hosts/host-profiles.js';
 import { SettingsStore, defaultSettings } from './settings-store.js';
 
 let dir: string;

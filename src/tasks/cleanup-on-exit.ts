@@ -1,7 +1,7 @@
 import { onExit } from 'signal-exit';
 import { CompanionError } from '../errors.js';
-import { wipeSecretTemp, wipeSecretTempSync, type SecretTempKind } from '../secrets/wipe-files.js';
-import type { SecretTempJournal } from '../store/secret-temp-journal.js';
+import { type SecretTempKind, wipeSecretTemp, wipeSecretTempSync } from '../secrets/index.js';
+import type { SecretTempJournal } from '../store/index.js';
 
 /**
  * What this process must not leave behind however it ends: secret temp files and folders, and the process groups it

@@ -2,8 +2,7 @@ import { appendFile, mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LogLine, TaskSnapshot } from '../contract/index.js';
 import { CompanionError } from '../errors.js';
-import { writeFileAtomically } from '../store/atomic-file.js';
-import { withFileLock } from '../store/file-lock.js';
+import { withFileLock, writeFileAtomically } from '../store/index.js';
 
 const INTERRUPTED = {
   code: 'interrupted',

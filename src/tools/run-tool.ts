@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { CancelledError, CompanionError } from '../errors.js';
-import { trackProcessGroup } from '../tasks/cleanup-on-exit.js';
+import { trackProcessGroup } from '../tasks/index.js';
 import { createSearchContext, MissingToolError, missingToolError, type SearchContext } from './find-tool.js';
 import { locateKnownProgram } from './system-programs.js';
 import { toolEntryForProgram } from './tool-catalog.js';

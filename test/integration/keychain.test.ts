@@ -100,6 +100,10 @@ describe.runIf(isLinux)('without a D-Bus session', () => {
       bundle: true,
       platform: 'node',
       format: 'esm',
+      // The store's face brings CommonJS packages that require Node built-ins, which an ESM bundle must be given.
+      banner: {
+        js: "import { createRequire as bannerRequire } from 'node:module'; const require = bannerRequire(import.meta.url);",
+      },
       write: false,
       logLevel: 'silent',
     });

@@ -1,15 +1,16 @@
 import { realpath, stat } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { whyUnreadable } from '../../errors.js';
-import { formatDriveSize, type Drive } from '../../flash/drives/drive.js';
 import {
   assessDrive,
   describeVerdict,
+  type Drive,
   type DriveVerdict,
+  findSourceDevice,
+  formatDriveSize,
+  listDrives,
   type SafetyContext,
-} from '../../flash/drives/drive-safety.js';
-import { listDrives } from '../../flash/drives/list-drives.js';
-import { findSourceDevice } from '../../flash/drives/source-device.js';
+} from '../../flash/index.js';
 import { CliError } from '../cli-error.js';
 import { ExitCode } from '../exit-codes.js';
 import { renderTable } from '../format/table.js';

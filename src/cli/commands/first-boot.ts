@@ -1,6 +1,6 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import type { FirstBootReport } from '../../contract/index.js';
-import { describeTarget } from '../../firstboot/discovery/probe-candidates.js';
+import { formatAddressPort } from '../../firstboot/index.js';
 import { CliError } from '../cli-error.js';
 import { ExitCode } from '../exit-codes.js';
 import { wantsJson } from '../options.js';
@@ -26,7 +26,7 @@ const mark = { pass: 'PASS', fail: 'FAIL', skipped: 'SKIP' } as const;
 /** The report as text: where it was found, the key verdict, each check with its output when it failed. */
 export function formatFirstBootReport(report: FirstBootReport): string {
   const lines: string[] = [];
-  if (report.found) lines.push(`found     ${describeTarget(report.found)} via ${report.found.via}`);
+  if (report.found) lines.push(`found     ${formatAddressPort(report.found)} via ${report.found.via}`);
   lines.push(
     `host key  ${report.trust.status}${report.trust.presentedFingerprint ? ` ${report.trust.presentedFingerprint}` : ''}`,
   );

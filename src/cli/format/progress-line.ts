@@ -1,5 +1,5 @@
 import type { TaskProgress } from '../../contract/index.js';
-import { etaSeconds } from '../../tasks/rate-meter.js';
+import { etaSeconds } from '../../tasks/index.js';
 import { formatAmount, formatRate } from './format-amount.js';
 import { formatClock } from './format-time.js';
 

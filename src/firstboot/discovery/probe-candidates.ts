@@ -4,7 +4,7 @@ import { probeTcp } from './probe-tcp.js';
 import type { Candidate } from './resolve-candidates.js';
 
 /** `192.0.2.7:22`, `[2001:db8::7]:22`: how a probed target is shown. */
-export function describeTarget({ address, port }: { address: string; port: number }): string {
+export function formatAddressPort({ address, port }: { address: string; port: number }): string {
   return address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`;
 }
 
@@ -30,7 +30,7 @@ export async function probeCandidates(
             signal: round.signal,
           });
           if (round.signal.aborted) return;
-          log.record(candidate.via, describeTarget(candidate), outcome.result, outcome.detail);
+          log.record(candidate.via, formatAddressPort(candidate), outcome.result, outcome.detail);
           if (outcome.result !== 'open') return;
           winner = candidate;
           round.abort(); // first open wins; the others are not needed any more

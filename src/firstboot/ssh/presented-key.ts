@@ -1,6 +1,5 @@
 import type { ServerHostKeyAlgorithm } from 'ssh2';
-import { fingerprintOfBlob, parsePublicKeyLine } from '../../secrets/ssh-host-key.js';
-import { SshReader } from '../../secrets/ssh-host-key-wire.js';
+import { fingerprintOfBlob, parsePublicKeyLine, SshReader } from '../../secrets/index.js';
 
 /** A host key as the server presented it, in the forms OpenSSH shows (`ssh-keyscan`, `ssh-keygen -l`). */
 export interface PresentedHostKey {

@@ -1,7 +1,7 @@
 import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
 import type { FileInfo, HostProfile, ProvisionRecord } from '../../contract/index.js';
-import type { ReadBackFile } from '../../image/ext4/ext4-types.js';
+import type { ReadBackFile } from '../../image/index.js';
 import { FlashError } from '../flash-errors.js';
 import { dropDeviceCache } from '../write/verify-device.js';
 import { readFilesOnCardRoot } from './read-card-root-files.js';

@@ -1,7 +1,7 @@
 import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
 import type { HostProfile, ProvisionRecord } from '../../contract/index.js';
-import { BOOTSTRAP_FILES } from '../../provision/bootstrap-files.js';
+import { BOOTSTRAP_FILES } from '../../provision/index.js';
 import { dropDeviceCache } from '../write/verify-device.js';
 import { readFilesOnCardRoot } from './read-card-root-files.js';
 

@@ -1,9 +1,12 @@
-import { withDiskReader } from '../../image/disk-reader.js';
-import { ext4PartitionsOf } from '../../image/ext4-partitions.js';
-import { Ext4Error } from '../../image/ext4/ext4-error.js';
-import type { ReadBackFile } from '../../image/ext4/ext4-types.js';
-import { readBackFiles } from '../../image/ext4/read-back.js';
-import { type Partition, readPartitionTableOf } from '../../image/partition-table.js';
+import {
+  Ext4Error,
+  ext4PartitionsOf,
+  type Partition,
+  type ReadBackFile,
+  readBackFiles,
+  readPartitionTableOf,
+  withDiskReader,
+} from '../../image/index.js';
 import { FlashError } from '../flash-errors.js';
 
 const FLASH_AGAIN = 'Flash the card again; if it happens twice, the card is failing.';

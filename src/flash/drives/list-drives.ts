@@ -1,6 +1,5 @@
 import { CompanionError } from '../../errors.js';
-import { findTool } from '../../tools/find-tool.js';
-import { assertToolSucceeded, runTool, runToolOrThrow } from '../../tools/run-tool.js';
+import { assertToolSucceeded, findTool, runTool, runToolOrThrow } from '../../tools/index.js';
 import type { Drive } from './drive.js';
 import { parseDiskutil, wholeDisksOf } from './parse-diskutil.js';
 import { LSBLK_COLUMNS, LSBLK_LEGACY_COLUMNS, parseLsblk } from './parse-lsblk.js';

@@ -1,8 +1,7 @@
 import { constants, type Stats } from 'node:fs';
 import { type FileHandle, lstat, mkdtemp, open, readdir, realpath, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { runTool } from '../../tools/run-tool.js';
-import { findSystemProgram } from '../../tools/system-programs.js';
+import { findSystemProgram, runTool } from '../../tools/index.js';
 import { FlashError } from '../flash-errors.js';
 import { asUser } from './as-user.js';
 import type { InvokingUser } from './writer-guards.js';

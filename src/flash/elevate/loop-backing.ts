@@ -1,7 +1,6 @@
 import { constants } from 'node:fs';
 import { open, readFile, stat } from 'node:fs/promises';
-import { runTool } from '../../tools/run-tool.js';
-import { findSystemProgram } from '../../tools/system-programs.js';
+import { findSystemProgram, runTool } from '../../tools/index.js';
 import { FlashError } from '../flash-errors.js';
 import { asUser } from './as-user.js';
 import type { InvokingUser } from './writer-guards.js';

@@ -2,11 +2,11 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, realpath, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { sniffImageFormat } from '../../image/image-format.js';
+import { sniffImageFormat } from '../../image/index.js';
 import { decompressedImageSize } from '../write/image-size.js';
 import { fileURLToPath } from 'node:url';
-import { resourcesDir } from '../../provision/nixos-module.js';
-import { runToolOrThrow } from '../../tools/run-tool.js';
+import { resourcesDir } from '../../store/index.js';
+import { runToolOrThrow } from '../../tools/index.js';
 import type { WriteImageToDeviceResult } from '../write/write-image-to-device.js';
 import { type SuperviseOptions, superviseWriter } from './supervise-writer.js';
 import {

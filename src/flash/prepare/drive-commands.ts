@@ -1,5 +1,4 @@
-import { runTool, type ToolResult } from '../../tools/run-tool.js';
-import { locateKnownProgram } from '../../tools/system-programs.js';
+import { locateKnownProgram, runTool, type ToolResult } from '../../tools/index.js';
 
 /** One way to do a step: a program looked up by name at run time, with its argv. */
 export interface CommandAttempt {

@@ -3,9 +3,8 @@ import { type FileHandle, mkdtemp, open, rm, stat } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { type Decompressor, spawnDecompressor } from '../../image/decompress-image-child.js';
-import { runToolOrThrow } from '../../tools/run-tool.js';
-import { findSystemProgram } from '../../tools/system-programs.js';
+import { type Decompressor, spawnDecompressor } from '../../image/index.js';
+import { findSystemProgram, runToolOrThrow } from '../../tools/index.js';
 
 const readAt = promisify(read);
 const PUMP_CHUNK = 1024 * 1024;

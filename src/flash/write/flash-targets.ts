@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import { repeatedDisk } from '../drives/same-disk.js';
 import { alignedBlocks } from './aligned-buffers.js';
 import { assertSameDevice, type DeviceIdentity, identityOf, sameDevice } from './device-identity.js';
-import { deviceSize } from '../../image/device-size.js';
+import { deviceSize } from '../../image/index.js';
 import { DeviceWriter } from './device-writer.js';
 import { deviceIoError, deviceTooSmall } from './flash-write-errors.js';
 import { HELD_BACK_BYTES } from './held-back-head.js';

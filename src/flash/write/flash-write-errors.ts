@@ -1,5 +1,5 @@
 import { CancelledError } from '../../errors.js';
-import { formatSize } from '../../image/image-errors.js';
+import { formatSize } from '../../image/index.js';
 import { FlashError } from '../flash-errors.js';
 import { DeviceWriteFailure } from './device-write-failure.js';
 

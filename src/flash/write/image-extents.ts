@@ -1,9 +1,12 @@
 import { fstat, read } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { promisify } from 'node:util';
-import { hasPartitionTableSignature, type ImageFormat } from '../../image/image-format.js';
-import { ImageTruncatedError } from '../../image/partition-table-errors.js';
-import { parsePartitionTable } from '../../image/partition-table.js';
+import {
+  hasPartitionTableSignature,
+  type ImageFormat,
+  ImageTruncatedError,
+  parsePartitionTable,
+} from '../../image/index.js';
 import { HELD_BACK_BYTES } from './held-back-head.js';
 import { openImageSource } from './image-source.js';
 import { decompressedImageSize } from './image-size.js';

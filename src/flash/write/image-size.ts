@@ -1,7 +1,6 @@
 import { stat } from 'node:fs/promises';
-import { findTool } from '../../tools/find-tool.js';
-import { runTool } from '../../tools/run-tool.js';
-import type { ImageFormat } from '../../image/image-format.js';
+import { findTool, runTool } from '../../tools/index.js';
+import type { ImageFormat } from '../../image/index.js';
 
 /** The "Decompressed Size" zstd -lv prints, when every frame header carries one; else null. */
 export function parseZstdListSize(output: string): number | null {

@@ -1,11 +1,13 @@
 import { type FileHandle, open } from 'node:fs/promises';
 import { MessageChannel, Worker } from 'node:worker_threads';
-import type { Decompressor } from '../../image/decompress-image-child.js';
-import { decompressArgs } from '../../image/decompress-args.js';
-import { decompressionFailure } from '../../image/decompress-image-failure.js';
-import { ImageError } from '../../image/image-errors.js';
-import type { ImageFormat } from '../../image/image-format.js';
-import { findTool } from '../../tools/find-tool.js';
+import {
+  decompressArgs,
+  decompressionFailure,
+  type Decompressor,
+  ImageError,
+  type ImageFormat,
+} from '../../image/index.js';
+import { findTool } from '../../tools/index.js';
 import { BLOCK_BYTES, alignedBlocks } from './aligned-buffers.js';
 import { type Pump, decompressorPipe } from './decompressor-pipe.js';
 import { CARD_UNUSABLE } from './flash-write-errors.js';

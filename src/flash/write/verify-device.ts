@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { FileHandle } from 'node:fs/promises';
-import type { ImageFormat } from '../../image/image-format.js';
-import { runTool } from '../../tools/run-tool.js';
-import { findSystemProgram } from '../../tools/system-programs.js';
+import type { ImageFormat } from '../../image/index.js';
+import { findSystemProgram, runTool } from '../../tools/index.js';
 import { alignedBlocks } from './aligned-buffers.js';
 import { directLength, type ReadBack } from './device-writer.js';
 import { firstMismatch } from './first-mismatch.js';

@@ -1,4 +1,4 @@
-import type { ImageFormat } from '../../image/image-format.js';
+import type { ImageFormat } from '../../image/index.js';
 import type { Target } from './flash-targets.js';
 import { deviceIoError, verifyFailed } from './flash-write-errors.js';
 import { dropDeviceCache, findFirstMismatch, readBackSha256 } from './verify-device.js';

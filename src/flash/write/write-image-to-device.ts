@@ -1,11 +1,11 @@
 import { describeError } from '../../errors.js';
 import {
   hasPartitionTableSignature,
+  ImageError,
+  type ImageFormat,
   sniffImageFormat,
   sniffImageFormatOfDescriptor,
-  type ImageFormat,
-} from '../../image/image-format.js';
-import { ImageError } from '../../image/image-errors.js';
+} from '../../image/index.js';
 import { assertDistinctDisks } from '../drives/same-disk.js';
 import type { DeviceIdentity } from './device-identity.js';
 import {

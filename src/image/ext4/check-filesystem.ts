@@ -1,7 +1,6 @@
-import { findTool } from '../../tools/find-tool.js';
-import { runTool } from '../../tools/run-tool.js';
+import { findTool, runTool } from '../../tools/index.js';
 import { imageSpec } from './debugfs-syntax.js';
-import { describeTarget } from './debugfs.js';
+import { describeExt4Target } from './debugfs.js';
 import { Ext4Error } from './ext4-error.js';
 import { resolveTarget } from './ext4-target.js';
 
@@ -58,7 +57,7 @@ export async function checkFilesystem(options: {
   const cannotCheck = result.code !== null && (result.code & 8) !== 0;
   throw new Ext4Error(
     'ext4-fsck-failed',
-    `The ext4 file system in ${describeTarget(target)} is not clean: ${problems.join('; ')}.${tail ? `\n${tail}` : ''}`,
+    `The ext4 file system in ${describeExt4Target(target)} is not clean: ${problems.join('; ')}.${tail ? `\n${tail}` : ''}`,
     cannotCheck
       ? 'Check that this is the right image and partition offset; the image may be truncated or damaged.'
       : 'The image is damaged: do not flash it. Rebuild the image or start again from a fresh copy.',

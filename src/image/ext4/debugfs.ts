@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { findTool } from '../../tools/find-tool.js';
-import { runTool, type ToolResult } from '../../tools/run-tool.js';
+import { findTool, runTool, type ToolResult } from '../../tools/index.js';
 import {
   type CommandOutput,
   type ScriptOutput,
@@ -18,7 +17,7 @@ const DEBUGFS_ENV = { LC_ALL: 'C', LANGUAGE: undefined, DEBUGFS_PAGER: '__none__
 // Enough for `stat` of many paths; a script whose output is cut shows up as "incomplete", never as success.
 const SCRIPT_BUFFER_BYTES = 16 * 1024 * 1024;
 
-export function describeTarget(target: Ext4Target): string {
+export function describeExt4Target(target: Ext4Target): string {
   return target.offset === 0 ? target.image : `${target.image} (at byte offset ${target.offset})`;
 }
 
@@ -27,7 +26,7 @@ export function openFailedError(target: Ext4Target, messages: readonly string[])
   const toolMessage = messages.join('\n');
   return new Ext4Error(
     'ext4-open-failed',
-    `No readable ext4 file system in ${describeTarget(target)}: ${messages[0] ?? 'debugfs could not open it'}`,
+    `No readable ext4 file system in ${describeExt4Target(target)}: ${messages[0] ?? 'debugfs could not open it'}`,
     'Check that this is the right image and partition offset; the image may be truncated or damaged.',
     { toolMessage },
   );
@@ -37,7 +36,7 @@ function assertRan(result: ToolResult, target: Ext4Target, what: string): void {
   if (result.code === null) {
     throw new Ext4Error(
       'ext4-debugfs-failed',
-      `debugfs was stopped by ${result.signal ?? 'a signal'} while ${what} ${describeTarget(target)}.`,
+      `debugfs was stopped by ${result.signal ?? 'a signal'} while ${what} ${describeExt4Target(target)}.`,
       'Try again; if it keeps happening, check the image with e2fsck.',
       { toolMessage: result.stderr.trim() },
     );
@@ -69,7 +68,7 @@ export async function runDebugfsScript(
   if (!output.complete || output.closeErrors.length > 0) {
     throw new Ext4Error(
       'ext4-debugfs-failed',
-      `debugfs did not finish its commands on ${describeTarget(target)}` +
+      `debugfs did not finish its commands on ${describeExt4Target(target)}` +
         (output.closeErrors.length ? `: ${output.closeErrors.join('; ')}` : ' (its output stopped early).'),
       options.write ? 'The image may be partly changed: start again from a fresh copy.' : 'Try again.',
       { toolMessage: result.stderr.trim() },
@@ -90,7 +89,7 @@ export function assertCommandsSucceeded(output: ScriptOutput, target: Ext4Target
   const toolMessage = failed.errors.join('\n');
   throw new Ext4Error(
     'ext4-command-failed',
-    `debugfs could not do \`${failed.command}\` in ${describeTarget(target)}: ${failed.errors.join('; ')}`,
+    `debugfs could not do \`${failed.command}\` in ${describeExt4Target(target)}: ${failed.errors.join('; ')}`,
     hint,
     { command: failed.command, toolMessage },
   );

@@ -1,7 +1,7 @@
 import { CancelledError } from '../../errors.js';
-import { withSecureTempDir, writeSecretFile } from '../../secrets/secure-temp.js';
+import { withSecureTempDir, writeSecretFile } from '../../secrets/index.js';
 import { checkFilesystem } from './check-filesystem.js';
-import { assertCommandsSucceeded, describeTarget, runDebugfsScript } from './debugfs.js';
+import { assertCommandsSucceeded, describeExt4Target, runDebugfsScript } from './debugfs.js';
 import { writeTakesFullPath } from './debugfs-syntax.js';
 import { Ext4Error, PARTLY_WRITTEN_HINT } from './ext4-error.js';
 import type { Ext4Target, InjectFile, ReadBackFile } from './ext4-types.js';
@@ -80,7 +80,7 @@ export async function injectFiles(options: InjectFilesOptions): Promise<ReadBack
   const target = await resolveTarget(options);
   throwIfCancelled(signal);
 
-  log(`Checking the ext4 file system in ${describeTarget(target)} before writing`);
+  log(`Checking the ext4 file system in ${describeExt4Target(target)} before writing`);
   // Both only read: e2fsck on one core, the look-ups on the other. The check's verdict comes first.
   const [checked, looked] = await Promise.allSettled([
     checkFilesystem({ ...target, signal }),
@@ -111,7 +111,7 @@ export async function injectFiles(options: InjectFilesOptions): Promise<ReadBack
     if (mismatches.length > 0) {
       throw new Ext4Error(
         'ext4-verify-failed',
-        `The files read back from ${describeTarget(target)} differ from what was written: ${describeMismatches(mismatches)}`,
+        `The files read back from ${describeExt4Target(target)} differ from what was written: ${describeMismatches(mismatches)}`,
         PARTLY_WRITTEN_HINT,
       );
     }

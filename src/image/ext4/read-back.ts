@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { describeTarget, runDebugfsRequest, runDebugfsScript } from './debugfs.js';
+import { describeExt4Target, runDebugfsRequest, runDebugfsScript } from './debugfs.js';
 import { type DebugfsVersion, debugfsCommand } from './debugfs-syntax.js';
 import { Ext4Error } from './ext4-error.js';
 import type { Ext4Target, InodeInfo, ReadBackFile } from './ext4-types.js';
@@ -32,7 +32,7 @@ export async function lookUpPaths(
     if (!info) {
       throw new Ext4Error(
         'ext4-command-failed',
-        `debugfs could not do \`${command}\` in ${describeTarget(target)}: ${errors.join('; ') || 'unreadable output'}`,
+        `debugfs could not do \`${command}\` in ${describeExt4Target(target)}: ${errors.join('; ') || 'unreadable output'}`,
         'The file system may be damaged; check the image with e2fsck.',
         { command, toolMessage: errors.join('\n') || stdout },
       );
@@ -58,7 +58,7 @@ async function hashFile(target: Ext4Target, path: string, size: number, signal?:
     const reason = errors.join('; ') || `read ${bytes} bytes of ${size}`;
     throw new Ext4Error(
       'ext4-command-failed',
-      `debugfs could not read ${path} back from ${describeTarget(target)}: ${reason}`,
+      `debugfs could not read ${path} back from ${describeExt4Target(target)}: ${reason}`,
       'The file system may be damaged; check the image with e2fsck.',
       { command: request, toolMessage: reason },
     );

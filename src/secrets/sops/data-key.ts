@@ -4,7 +4,7 @@
  */
 import { armor, Decrypter, type Stanza } from 'age-encryption';
 import type { AgeIdentity } from '../age-identities-text.js';
-import { sshEd25519ToAgeRecipient } from '../ssh-to-age.js';
+import { ageRecipientOfKeyLine } from '../ssh-to-age.js';
 import { SopsError } from './sops-error.js';
 import type { AgeKeyEntry, SopsMetadata } from './sops-metadata.js';
 
@@ -25,7 +25,7 @@ function isSshEntry(entry: AgeKeyEntry, stanzaTypes: readonly string[]): boolean
 
 function ageFormOfSshRecipient(recipient: string): string | null {
   try {
-    return recipient.startsWith('ssh-ed25519 ') ? sshEd25519ToAgeRecipient(recipient) : null;
+    return ageRecipientOfKeyLine(recipient);
   } catch {
     return null;
   }

@@ -7,7 +7,7 @@ import {
   type ProvisionRecord,
 } from '../contract/index.js';
 import { InvalidRequestError } from '../errors.js';
-import type { SettingsStore } from '../store/settings-store.js';
+import type { SettingsStore } from '../store/index.js';
 
 /** Host profiles in the settings file: the user edits names and sources; pins and records come from provisioning. */
 export class HostProfiles {

@@ -1,0 +1,3 @@
+export { formatAddressPort } from './discovery/probe-candidates.js';
+export { firstBootHandlers } from './first-boot-handlers.js';
+export { FirstBootService } from './first-boot-service.js';

@@ -1,0 +1,2 @@
+export { HostProfiles } from './host-profiles.js';
+export { hostsHandlers } from './hosts-handlers.js';

@@ -1,0 +1,10 @@
+export {
+  currentSecretTempJournal,
+  holdSecretTemp,
+  trackProcessGroup,
+  useSecretTempJournal,
+} from './cleanup-on-exit.js';
+export { etaSeconds } from './rate-meter.js';
+export { tasksHandlers } from './task-handlers.js';
+export { TaskHistory } from './task-history.js';
+export { type TaskContext, TaskManager } from './task-manager.js';

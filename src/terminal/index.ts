@@ -1,0 +1,2 @@
+export { terminalHandlers } from './terminal-handlers.js';
+export { TerminalService } from './terminal-service.js';
