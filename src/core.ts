@@ -56,6 +56,7 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
   const dataDir = options.dataDir ?? appDataDir();
   await assertTrustedDataDir(dataDir);
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  // Again once it exists: mkdir follows a link that someone could have planted between the check and the mkdir.
   await assertTrustedDataDir(dataDir);
   const { journal, report: sweptSecretTemps } = await openSecretTempJournal(dataDir);
   const events = new EventHub();

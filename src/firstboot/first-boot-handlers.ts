@@ -1,6 +1,6 @@
 import type { HandlersOf, firstBootChannels } from '../contract/index.js';
 import type { TerminalService } from '../terminal/index.js';
-import { createSearchContext, locateProgram } from '../tools/index.js';
+import { locateKnownProgram } from '../tools/index.js';
 import type { FirstBootService } from './first-boot-service.js';
 
 export function firstBootHandlers(
@@ -18,7 +18,7 @@ export function firstBootHandlers(
       // The command comes from the first-boot report the core wrote; the request only names the task.
       const { file, args, env } = firstBoot.deployCommand(id);
       // The same search that decided nix vs nixos-rebuild (NixOS profiles, Homebrew), not the GUI's thin PATH.
-      const program = (await locateProgram(file, createSearchContext())) ?? file;
+      const program = (await locateKnownProgram(file)) ?? file;
       return terminals.runCommand({ file: program, args, env }, { cols, rows });
     },
   };

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import type { Writable } from 'node:stream';
 import { trackProcessGroup } from '../tasks/index.js';
+import { TailBuffer, killGroup } from '../tools/index.js';
 
 /** How a decompressor process ended, with the end of what it printed on stderr. */
 export interface DecompressorExit {
@@ -44,28 +45,18 @@ export function spawnDecompressor(
   const untrackGroup = child.pid === undefined ? () => false : trackProcessGroup(child.pid);
   const stdin = inputFd === undefined ? child.stdin : null;
   if (inputFd === undefined && !stdin) throw new Error('spawn gave the decompressor no stdin pipe');
-  let stderr = Buffer.alloc(0);
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr = Buffer.concat([stderr, chunk]);
-    if (stderr.length > STDERR_TAIL_BYTES) stderr = stderr.subarray(stderr.length - STDERR_TAIL_BYTES);
-  });
+  const stderr = new TailBuffer(STDERR_TAIL_BYTES);
+  child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk));
   const exited = new Promise<DecompressorExit>((resolve) => {
     child.on('close', (code, signal) => {
       if (!stopping) untrackGroup(); // a stopped group stays listed until its SIGKILL sweep has run
-      resolve({ code, signal, stderr: stderr.toString('utf8') });
+      resolve({ code, signal, stderr: stderr.toString() });
     });
     // A spawn failure (the tool vanished since findTool) surfaces as a failed exit with its message.
     child.on('error', (error) => {
       if (child.pid === undefined) resolve({ code: null, signal: null, stderr: error.message });
     });
   });
-  const killGroup = (sig: NodeJS.Signals) => {
-    try {
-      if (child.pid !== undefined) process.kill(-child.pid, sig);
-    } catch {
-      child.kill(sig); // the group is already gone; the child itself may not be
-    }
-  };
   let stopping = false;
   return {
     stdin,
@@ -73,9 +64,9 @@ export function spawnDecompressor(
     stop() {
       if (stopping || child.exitCode !== null || child.signalCode !== null) return;
       stopping = true;
-      killGroup('SIGTERM');
+      killGroup(child, 'SIGTERM');
       setTimeout(() => {
-        killGroup('SIGKILL');
+        killGroup(child, 'SIGKILL');
         untrackGroup();
       }, KILL_GRACE_MS).unref();
     },

@@ -12,7 +12,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { overwriteWithZeros, withSecureTempDir, writeSecretFile } from './secure-temp.js';
+import { withSecureTempDir, writeSecretFile } from './secure-temp.js';
+import { overwriteWithZeros } from './zero-file.js';
 
 let outside: string;
 

@@ -5,8 +5,6 @@ import { CompanionError, InvalidRequestError } from '../errors.js';
 import { holdSecretTemp } from '../tasks/index.js';
 import { parentUnsafe } from './secret-temp-trust.js';
 
-export { overwriteWithZeros, scrubDirectory } from './wipe-files.js';
-
 /**
  * Runs `fn` with a fresh private (0700) temp directory for secrets; whatever way `fn` ends, every file in it is
  * overwritten with zeros, fsynced and unlinked, and the directory removed.

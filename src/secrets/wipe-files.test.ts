@@ -3,7 +3,8 @@ import { chownSync, existsSync, linkSync, readFileSync, renameSync, symlinkSync 
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { UntrustedSecretTempError, scrubDirectory, wipeSecretTemp } from './wipe-files.js';
+import { scrubDirectory } from './scrub-directory.js';
+import { UntrustedSecretTempError, wipeSecretTemp } from './wipe-files.js';
 
 let dir = '';
 beforeEach(async () => {

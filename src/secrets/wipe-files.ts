@@ -5,8 +5,6 @@ import { scrubDirectory } from './scrub-directory.js';
 import { EUID, UntrustedSecretTempError } from './secret-temp-trust.js';
 import { OPEN_TO_ZERO, zeroDescriptor, zeroDescriptorSync } from './zero-file.js';
 
-export { overwriteWithZeros } from './zero-file.js';
-export { scrubDirectory } from './scrub-directory.js';
 export { UntrustedSecretTempError } from './secret-temp-trust.js';
 
 /** The temporary things that hold secrets, each with the only names the app ever gives them. */

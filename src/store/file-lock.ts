@@ -23,68 +23,68 @@ export interface FileLockOptions {
 const MAX_RETRY_WAIT_MS = 100;
 
 /**
- * Runs `fn` while holding `<file>.lock` (a directory, created atomically by mkdir, so it works across processes and
- * on network file systems). A process that dies holding it leaves a lock that goes stale, so the next writer waits
- * at most `staleMs`, never for ever.
+ * Takes `<file>.lock` (a directory, created atomically by mkdir, so it works across processes and on network file
+ * systems), refreshed while held so it goes stale only when its holder died. Null when another live process holds it
+ * after `retries`.
+ */
+async function acquire(
+  file: string,
+  staleMs: number,
+  retries: lockfile.LockOptions['retries'],
+): Promise<(() => Promise<void>) | null> {
+  await mkdir(dirname(file), { recursive: true, mode: 0o700 });
+  try {
+    const release = await lockfile.lock(file, {
+      realpath: false, // the file may not exist yet
+      stale: staleMs,
+      update: staleMs / 2,
+      retries,
+      // The default throws from a timer and kills the process. What a lock guards is written atomically, so losing
+      // it late costs nothing worth a crash.
+      onCompromised: () => undefined,
+    });
+    return () => release().catch(() => undefined); // already released, or taken over as stale: nothing to undo
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ELOCKED') return null;
+    throw error;
+  }
+}
+
+const staleMsOf = (options: FileLockOptions) => Math.max(options.staleMs ?? 10_000, 2000);
+
+/**
+ * Runs `fn` while holding `<file>.lock`. A process that dies holding it leaves a lock that goes stale, so the next
+ * writer waits at most `staleMs`, never for ever.
  */
 export async function withFileLock<T>(
   file: string,
   fn: () => Promise<T>,
   options: FileLockOptions = {},
 ): Promise<T> {
-  const staleMs = Math.max(options.staleMs ?? 10_000, 2000);
-  await mkdir(dirname(file), { recursive: true, mode: 0o700 });
-  let release: () => Promise<void>;
-  try {
-    release = await lockfile.lock(file, {
-      realpath: false, // the file may not exist yet
-      stale: staleMs,
-      update: staleMs / 2,
-      // Wait a little longer than a stale lock lives, so a crashed holder's lock is always taken over in time.
-      retries: {
-        retries: Math.ceil((staleMs * 1.5) / MAX_RETRY_WAIT_MS) + 10,
-        minTimeout: 5,
-        maxTimeout: MAX_RETRY_WAIT_MS,
-        factor: 1.5,
-        randomize: true,
-      },
-      // The default throws from a timer and kills the process. The lock guards a few milliseconds of
-      // read-merge-write, and the write itself is atomic, so losing it late costs nothing worth a crash.
-      onCompromised: () => undefined,
-    });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ELOCKED')
-      throw new FileLockedError(file, { cause: error });
-    throw error;
-  }
+  const staleMs = staleMsOf(options);
+  // Wait a little longer than a stale lock lives, so a crashed holder's lock is always taken over in time.
+  const release = await acquire(file, staleMs, {
+    retries: Math.ceil((staleMs * 1.5) / MAX_RETRY_WAIT_MS) + 10,
+    minTimeout: 5,
+    maxTimeout: MAX_RETRY_WAIT_MS,
+    factor: 1.5,
+    randomize: true,
+  });
+  if (!release) throw new FileLockedError(file);
   try {
     return await fn();
   } finally {
-    await release().catch(() => undefined); // already released, or taken over as stale: nothing left to undo
+    await release();
   }
 }
 
 /**
  * Claims `<file>.lock` for as long as a long run lasts, or answers null at once when another live process holds it.
- * The claim is refreshed while held, so it goes stale only when its holder died; call the result to let go.
+ * Call the result to let go.
  */
-export async function claimFileLock(
+export function claimFileLock(
   file: string,
   options: FileLockOptions = {},
 ): Promise<(() => Promise<void>) | null> {
-  const staleMs = Math.max(options.staleMs ?? 10_000, 2000);
-  await mkdir(dirname(file), { recursive: true, mode: 0o700 });
-  try {
-    const release = await lockfile.lock(file, {
-      realpath: false,
-      stale: staleMs,
-      update: staleMs / 2,
-      retries: 0,
-      onCompromised: () => undefined,
-    });
-    return () => release().catch(() => undefined);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ELOCKED') return null;
-    throw error;
-  }
+  return acquire(file, staleMsOf(options), 0);
 }

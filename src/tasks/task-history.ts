@@ -80,7 +80,6 @@ export class TaskHistory {
     let result: TaskSnapshot[] = [];
     const write = async () => {
       try {
-        await mkdir(this.dir, { recursive: true, mode: 0o700 });
         await withFileLock(this.indexFile, async () => {
           const merged = clear ? tasks : this.merge(await this.readIndex(), tasks);
           const kept = merged.slice(-this.limit);

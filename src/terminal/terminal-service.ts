@@ -8,11 +8,7 @@ import { nodePtySpawner } from './pty-spawner.js';
 import type { PtyProcess, PtySpawner } from './pty-spawner.js';
 import { Scrollback } from './scrollback.js';
 import { accountShell, findLoginShell } from './login-shell.js';
-
-export interface TerminalSize {
-  cols: number;
-  rows: number;
-}
+import type { TerminalSize } from '../contract/index.js';
 
 /** A program, its argv and extra environment, as the core built them for a workflow. */
 export interface CoreCommand {

@@ -129,7 +129,8 @@ function spawnInOwnGroup(
   });
 }
 
-function killGroup(child: ChildProcess, sig: NodeJS.Signals): void {
+/** Signals the child's whole process group (it was spawned detached), or the child alone when there is none. */
+export function killGroup(child: ChildProcess, sig: NodeJS.Signals): void {
   try {
     if (child.pid !== undefined) process.kill(-child.pid, sig);
   } catch {

@@ -1,6 +1,7 @@
 import { readdir, readFile, readlink, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { FlashError } from '../flash-errors.js';
+import { devnumOf } from '../device-number.js';
 
 /** Where the kernel's views are read; tests point `sys` at a made-up tree for holders no test kernel can make. */
 export interface KernelViews {
@@ -15,15 +16,6 @@ interface BlockNode {
   /** "major:minor", as sysfs and mountinfo write it. */
   devnum: string;
   dir: string;
-}
-
-/** glibc's major()/minor() of a Linux dev_t (wider than 32 bits, so no plain shifts above bit 31). */
-function devnumOf(rdev: number): string {
-  const low = rdev >>> 0;
-  const high = Math.floor(rdev / 2 ** 32) >>> 0;
-  const major = ((low >>> 8) & 0xfff) | (high & 0xfffff000);
-  const minor = (low & 0xff) | ((low >>> 12) & 0xfff00) | ((high & 0xfff) << 20);
-  return `${major >>> 0}:${minor >>> 0}`;
 }
 
 /** The disk and its partitions, found through the device number (a name could be a link to anything). */
@@ -98,6 +90,19 @@ async function mountTables(views: KernelViews): Promise<{ text: string; own: boo
 /** mountinfo escapes blanks too; the device number matches bind mounts, the source what btrfs numbers anonymously. */
 async function mountUses(nodes: readonly BlockNode[], views: KernelViews): Promise<string[]> {
   const uses = new Set<string>();
+  // Every mount namespace lists the same /dev sources again: stat each once.
+  const sourceDevnum = new Map<string, Promise<string | null>>();
+  const devnumOfSource = (source: string) => {
+    let known = sourceDevnum.get(source);
+    if (!known) {
+      known = stat(source).then(
+        (info) => (info.isBlockDevice() ? devnumOf(info.rdev) : null),
+        () => null,
+      );
+      sourceDevnum.set(source, known);
+    }
+    return known;
+  };
   for (const { text, own } of await mountTables(views)) {
     for (const line of text.split('\n')) {
       const fields = line.split(' ');
@@ -106,8 +111,8 @@ async function mountUses(nodes: readonly BlockNode[], views: KernelViews): Promi
       const source = unescape(fields[tail + 2] ?? '');
       let node = nodes.find((n) => n.devnum === fields[2]);
       if (!node && source.startsWith('/dev/')) {
-        const info = await stat(source).catch(() => null);
-        if (info?.isBlockDevice()) node = nodes.find((n) => n.devnum === devnumOf(info.rdev));
+        const devnum = await devnumOfSource(source);
+        if (devnum) node = nodes.find((n) => n.devnum === devnum);
       }
       if (node)
         uses.add(

@@ -1,16 +1,13 @@
 import { constants } from 'node:fs';
 import { open, readFile, stat } from 'node:fs/promises';
 import { findSystemProgram, runTool } from '../../tools/index.js';
+import { devnumOf } from '../device-number.js';
 import { FlashError } from '../flash-errors.js';
 import { asUser } from './as-user.js';
 import type { InvokingUser } from './writer-guards.js';
 
 // Never create, truncate, follow a final link or wait on a FIFO: this open only asks "may you write it?".
 const WRITE_PROBE = constants.O_WRONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
-
-/** Linux dev_t as "major:minor" (major in bits 8–19 and above 32, minor in bits 0–7 and 20–31). */
-const majorMinor = (dev: number) =>
-  `${((dev >> 8) & 0xfff) | (Math.floor(dev / 2 ** 32) & ~0xfff)}:${(dev & 0xff) | ((dev >> 12) & 0xfff00)}`;
 
 /** The backing file's inode as the loop driver holds it (LOOP_GET_STATUS64), which no rename can change. */
 async function backingInode(device: string): Promise<{ ino: number; dev: string } | null> {
@@ -72,5 +69,5 @@ export async function loopIsUsersFile(device: string, user: InvokingUser | null)
     }
   }).catch(() => null);
   const held = opened?.isFile() ? await backingInode(device) : null;
-  return Boolean(opened && held && opened.ino === held.ino && majorMinor(opened.dev) === held.dev);
+  return Boolean(opened && held && opened.ino === held.ino && devnumOf(opened.dev) === held.dev);
 }

@@ -14,7 +14,7 @@ export interface NamedDisk {
 }
 
 /** Bytes, as lsblk -b says them: no sign, no leading zero, at most 20 digits. */
-export const DISK_BYTES = /^[1-9]\d{0,19}$/;
+const DISK_BYTES = /^[1-9]\d{0,19}$/;
 
 const notNamed = (device: string, why: string) =>
   new FlashError(

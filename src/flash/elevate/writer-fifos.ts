@@ -14,7 +14,7 @@ import type { Readable, Writable } from 'node:stream';
 import { FlashError } from '../flash-errors.js';
 
 /** The two protocol pipes, opened and proven to be the invoking user's own, and that user's uid. */
-export interface ProtocolFifos {
+interface ProtocolFifos {
   input: number;
   output: number;
   /** The owner of both pipes and their folder, read from the opened descriptors (fstat), never from a path. */

@@ -52,7 +52,7 @@ export function findInvokingUser(env: NodeJS.ProcessEnv, pipeOwner: number | nul
  * os.userInfo() looks up the *effective* uid, so it is asked with the effective uid switched for the call. No program
  * is run for it, so no PATH (NixOS has no /usr/bin/id) and nothing the user could have put in one.
  */
-export function lookUpUser(uid: number): InvokingUser {
+function lookUpUser(uid: number): InvokingUser {
   const self = process.geteuid?.();
   if (self === uid) return { uid, gid: userInfo().gid };
   if (self !== 0 || !process.seteuid) throw unknownUser(`only root can look up user ${uid}`);
@@ -77,7 +77,7 @@ export interface WriterAuthority {
   user: InvokingUser | null;
 }
 
-export const REMOVABLE_ONLY: WriterAuthority = { scope: 'removable', disk: null, user: null };
+const REMOVABLE_ONLY: WriterAuthority = { scope: 'removable', disk: null, user: null };
 
 /**
  * The writer's own look at the device, because a root process must not take the app's word for it. The drive must
