@@ -63,7 +63,7 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
   const settings = new SettingsStore(dataDir);
   const { settings: current } = await settings.load();
   const history = new TaskHistory(dataDir, current.taskHistoryLimit);
-  const tasks = new TaskManager(history, events);
+  const tasks = new TaskManager(history, events, { locksDir: join(dataDir, 'locks') });
   await tasks.init();
   const keychain = options.keychain ?? new KeytarKeychain();
   const terminals = new TerminalService(events);

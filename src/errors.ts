@@ -21,7 +21,7 @@ export class DomainError<Code extends string> extends CompanionError {
 }
 
 /** The codes any layer raises; `internal` is what `describeError` calls anything not raised on purpose. */
-export type CoreErrorCode = 'invalid-request' | 'not-found' | 'cancelled' | 'internal';
+export type CoreErrorCode = 'invalid-request' | 'not-found' | 'cancelled' | 'task-busy' | 'internal';
 
 /**
  * Whether `code` is one of `codes`. The caller names the union the codes belong to (`isCode<FlashErrorCode>(…)`;

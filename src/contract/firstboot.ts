@@ -1,7 +1,15 @@
 import { z } from 'zod';
 import { HostName } from './hosts.js';
 import { AddressInput } from './host-checks.js';
-import { Ok, TaskId, TaskRef, TaskStarted, TerminalId, TerminalSize, type ChannelGroup } from './shared.js';
+import {
+  Ok,
+  TaskId,
+  TaskStarted,
+  TerminalId,
+  TerminalSize,
+  type ChannelGroup,
+  type TaskResultGroup,
+} from './shared.js';
 
 export {
   AddressInput,
@@ -104,9 +112,11 @@ export const FirstBootReport = z.object({
 });
 export type FirstBootReport = z.infer<typeof FirstBootReport>;
 
+/** A first-boot run's result is its report, live while it runs and final (whatever the verdict) once it ended. */
+export const firstBootTaskResults = { 'first-boot': FirstBootReport } as const satisfies TaskResultGroup;
+
 export const firstBootChannels = {
   'firstBoot.start': { request: FirstBootRequest, response: TaskStarted },
-  'firstBoot.report': { request: TaskRef, response: z.object({ report: FirstBootReport.nullable() }) },
   'firstBoot.saveKeyPassphrase': {
     request: z.object({ host: HostName, passphrase: z.string().min(1).max(1024) }).strict(),
     response: Ok,

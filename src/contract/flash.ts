@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { TaskStarted, type ChannelGroup } from './shared.js';
+import { ErrorInfo, TaskStarted, type ChannelGroup, type TaskResultGroup } from './shared.js';
 
 /** How a drive is attached; the safety policy keys off it. */
 export const DriveBus = z.enum(['usb', 'sd', 'mmc', 'nvme', 'sata', 'scsi', 'loop', 'virtual', 'unknown']);
@@ -64,6 +64,30 @@ export const FlashRequest = z
   })
   .strict();
 export type FlashRequest = z.infer<typeof FlashRequest>;
+
+/** One card's part of a write, named as the drive list names it. */
+export const DeviceWriteResult = z.object({
+  device: z.string(),
+  ok: z.boolean(),
+  bytesWritten: z.number(),
+  verified: z.boolean(),
+  error: ErrorInfo.optional(),
+});
+export type DeviceWriteResult = z.infer<typeof DeviceWriteResult>;
+
+/** What a flash wrote: the image once, every card's own result (some may have failed while others hold the image). */
+export const FlashResult = z.object({
+  image: z.string(),
+  bytesWritten: z.number(),
+  sourceSha256: z.string(),
+  verified: z.boolean(),
+  writeSeconds: z.number(),
+  verifySeconds: z.number(),
+  devices: z.array(DeviceWriteResult),
+});
+export type FlashResult = z.infer<typeof FlashResult>;
+
+export const flashTaskResults = { flash: FlashResult } as const satisfies TaskResultGroup;
 
 export const flashChannels = {
   'flash.drives': {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { FileInfo, HostName } from './hosts.js';
-import { Empty, TaskStarted, type ChannelGroup } from './shared.js';
+import { FileInfo, HostName, PinnedHostKey, ProvisionRecord } from './hosts.js';
+import { Empty, TaskStarted, type ChannelGroup, type TaskResultGroup } from './shared.js';
 
 /**
  * What to provision. Secrets come from the host's SOPS file, from values typed here, or both (typed values win);
@@ -63,6 +63,19 @@ export const ProvisionPlan = z.object({
   warnings: z.array(z.string()),
 });
 export type ProvisionPlan = z.infer<typeof ProvisionPlan>;
+
+/**
+ * What a provisioning run made: the record saved in the host profile, the pinned key, and every file as read back.
+ * Only in the process that ran it do `files` carry the Wi-Fi file's digest; the history keeps it as the record does.
+ */
+export const ProvisionResult = z.object({
+  record: ProvisionRecord,
+  pin: PinnedHostKey,
+  files: z.array(FileInfo),
+});
+export type ProvisionResult = z.infer<typeof ProvisionResult>;
+
+export const provisionTaskResults = { provision: ProvisionResult } as const satisfies TaskResultGroup;
 
 export const provisionChannels = {
   'provision.check': { request: ProvisionRequest, response: ProvisionPlan },

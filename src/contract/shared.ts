@@ -32,6 +32,12 @@ export interface ChannelDef {
 /** A domain's channels, all named `<group>.<verb>` for that one group, so merging domains cannot collide. */
 export type ChannelGroup<G extends string> = Record<`${G}.${string}`, ChannelDef>;
 
+/**
+ * A domain's task kinds, each with the schema of its result: what `tasks.result` answers, `task.detail` carries while
+ * the task runs, and the history keeps after it ended.
+ */
+export type TaskResultGroup = Record<string, z.ZodType>;
+
 /** One handler per channel of a map; a missing or mistyped handler does not compile. */
 export type HandlersOf<M extends Record<string, ChannelDef>> = {
   [C in keyof M]: (request: z.output<M[C]['request']>) => Promise<z.output<M[C]['response']>>;

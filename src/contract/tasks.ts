@@ -1,5 +1,13 @@
 import { z } from 'zod';
-import { Empty, ErrorInfo, TaskId, TaskRef, TaskStarted, type ChannelGroup } from './shared.js';
+import {
+  Empty,
+  ErrorInfo,
+  TaskId,
+  TaskRef,
+  TaskStarted,
+  type ChannelGroup,
+  type TaskResultGroup,
+} from './shared.js';
 
 export const TaskState = z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled']);
 export type TaskState = z.infer<typeof TaskState>;
@@ -38,9 +46,21 @@ export const LogLine = z.object({
 });
 export type LogLine = z.infer<typeof LogLine>;
 
+export const SelfTestResult = z.object({ steps: z.number().int() });
+
+export const tasksTaskResults = { 'self-test': SelfTestResult } as const satisfies TaskResultGroup;
+
+/**
+ * A task's result as it crosses a process boundary: `result` is null while there is none (a run that failed before
+ * making one, or an entry from before results were kept); `taskResultOf` checks it against its kind's schema.
+ */
+export const TaskResultCarrier = z.object({ id: TaskId, kind: z.string(), result: z.unknown() });
+export type TaskResultCarrier = z.infer<typeof TaskResultCarrier>;
+
 export const tasksChannels = {
   'tasks.list': { request: Empty, response: z.array(TaskSnapshot) },
   'tasks.log': { request: TaskRef, response: z.array(LogLine) },
+  'tasks.result': { request: TaskRef, response: TaskResultCarrier },
   'tasks.cancel': { request: TaskRef, response: z.object({ cancelled: z.boolean() }) },
   'tasks.clearHistory': { request: Empty, response: z.object({ removed: z.number().int() }) },
   'tasks.startSelfTest': {

@@ -2,6 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { tempCore, type TempCore } from '../../test/helpers/temp-core.js';
+import { taskResultOf } from '../contract/index.js';
 import type { Core } from '../core.js';
 import { generateEd25519HostKey } from '../secrets/ssh-host-key.js';
 import type { FirstBootDeps } from './first-boot-run.js';
@@ -9,6 +10,7 @@ import { FirstBootService, keyPassphraseAccount } from './first-boot-service.js'
 
 let dir: string;
 let core: Core;
+const reportOf = async (id: string) => taskResultOf('first-boot', await core.tasks.result(id));
 let temp: TempCore;
 const key = generateEd25519HostKey('pi');
 const presented = { keyLine: key.publicKeyLine, fingerprint: key.fingerprint };
@@ -58,13 +60,13 @@ function service(connect: FirstBootDeps['connectPinned'], checksPass = true) {
 describe('FirstBootService', () => {
   it('pins a key the user approved under the host names and the address it answered on', async () => {
     const first = service(async () => ({ kind: 'unpinned', presented }));
-    const unpinned = first.start({ host: 'pi' });
+    const unpinned = await first.start({ host: 'pi' });
     await expect(unpinned.result).rejects.toMatchObject({ code: 'firstboot-host-key-unpinned' });
-    expect(first.report(unpinned.id)?.trust.presentedKeyLine).toBe(key.publicKeyLine);
+    expect((await reportOf(unpinned.id))?.trust.presentedKeyLine).toBe(key.publicKeyLine);
     expect(core.hosts.get('pi')?.pinnedHostKey).toBeNull();
 
     const second = service(async () => ({ kind: 'trusted', session, presented, method: 'agent' }));
-    const report = await second.start({ host: 'pi', trustPresentedKey: key.publicKeyLine }).result;
+    const report = await (await second.start({ host: 'pi', trustPresentedKey: key.publicKeyLine })).result;
     expect(report.passed).toBe(true);
     expect(core.hosts.get('pi')?.pinnedHostKey).toMatchObject({
       publicKeyLine: key.publicKeyLine,
@@ -80,9 +82,11 @@ describe('FirstBootService', () => {
 
   it('never replaces an existing pin from here, not even with the key the Pi presents', async () => {
     const s = service(async () => ({ kind: 'trusted', session, presented, method: 'agent' }));
-    await s.start({ host: 'pi', trustPresentedKey: key.publicKeyLine }).result;
+    await (
+      await s.start({ host: 'pi', trustPresentedKey: key.publicKeyLine })
+    ).result;
     const other = generateEd25519HostKey('other');
-    expect(() => s.start({ host: 'pi', trustPresentedKey: other.publicKeyLine })).toThrow(
+    await expect(s.start({ host: 'pi', trustPresentedKey: other.publicKeyLine })).rejects.toThrow(
       /already has a pinned/,
     );
     // And in the store itself, should a run race a provisioning.
@@ -99,14 +103,14 @@ describe('FirstBootService', () => {
 
   it('offers the deploy only for a run that passed', async () => {
     const pin = service(async () => ({ kind: 'trusted', session, presented, method: 'agent' }));
-    const passed = pin.start({ host: 'pi', trustPresentedKey: key.publicKeyLine });
+    const passed = await pin.start({ host: 'pi', trustPresentedKey: key.publicKeyLine });
     await passed.result;
-    expect(pin.deployCommand(passed.id).args).toContain('root@192.0.2.7');
+    expect((await pin.deployCommand(passed.id)).args).toContain('root@192.0.2.7');
 
     const failing = service(async () => ({ kind: 'trusted', session, presented, method: 'agent' }), false);
-    const failed = failing.start({ host: 'pi' });
+    const failed = await failing.start({ host: 'pi' });
     await expect(failed.result).rejects.toMatchObject({ code: 'firstboot-checks-failed' });
-    expect(() => failing.deployCommand(failed.id)).toThrow(/no deploy command/);
+    await expect(failing.deployCommand(failed.id)).rejects.toThrow(/no deploy command/);
   });
 
   it('keeps a key passphrase in the keychain only: not in settings, logs, reports or outcomes', async () => {
@@ -128,14 +132,14 @@ describe('FirstBootService', () => {
     const s = service(connect);
     await s.saveKeyPassphrase('pi', secret);
     expect(await core.keychain.get(keyPassphraseAccount(join(dir, 'id_ed25519')))).toBe(secret);
-    const run = s.start({ host: 'pi', trustPresentedKey: key.publicKeyLine });
+    const run = await s.start({ host: 'pi', trustPresentedKey: key.publicKeyLine });
     await run.result;
     // It did reach the login: the passphrase travelled there and nowhere else.
     expect(sentPassphrase).toBe(secret);
     const everything = [
       await readFile(join(dir, 'settings.json'), 'utf8'),
       JSON.stringify(await core.tasks.log(run.id)),
-      JSON.stringify(s.report(run.id)),
+      JSON.stringify((await reportOf(run.id))!),
       JSON.stringify(core.tasks.get(run.id)),
     ].join('\n');
     expect(everything).not.toContain(secret);

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { FirstBootRequest, type FirstBootReport, type HostProfile } from '../contract/index.js';
+import { FirstBootRequest, taskResultOf, type FirstBootReport, type HostProfile } from '../contract/index.js';
 import { NotFoundError } from '../errors.js';
 import type { HostProfiles } from '../hosts/index.js';
 import {
@@ -9,7 +9,7 @@ import {
   parsePublicKeyLine,
   pinHostKey,
 } from '../secrets/index.js';
-import type { TaskManager } from '../tasks/index.js';
+import type { StartedTask, TaskManager } from '../tasks/index.js';
 import { createSearchContext, locateProgram } from '../tools/index.js';
 import { runFirstBootChecks } from './checks/run-first-boot-checks.js';
 import { findHost } from './discovery/find-host.js';
@@ -23,14 +23,8 @@ import { writeDeploySshConfig } from './deploy-ssh-config.js';
 /** The keychain account holding the passphrase of one private key file. */
 export const keyPassphraseAccount = (identityFile: string) => `ssh-key-passphrase:${identityFile}`;
 
-/** Reports of runs in this process, kept for the live view and the CLI; a few, not a history. */
-const REPORTS_KEPT = 10;
-
-/** The first-boot wizard as the faces see it: start a run as a task, read its live report. */
+/** The first-boot wizard as the faces see it: start a run as a task whose result is its live report. */
 export class FirstBootService {
-  private readonly reports = new Map<string, FirstBootReport>();
-  private readonly running = new Map<string, string>();
-
   constructor(
     private readonly deps: {
       dataDir: string;
@@ -47,7 +41,7 @@ export class FirstBootService {
   }
 
   /** Checks the request (host exists, not already running), then runs discovery → trust → login → checks. */
-  start(raw: FirstBootRequest): { id: string; result: Promise<FirstBootReport> } {
+  async start(raw: FirstBootRequest): Promise<StartedTask<FirstBootReport>> {
     const request = FirstBootRequest.parse(raw);
     const profile = this.profileOf(request.host);
     if (request.trustPresentedKey && profile.pinnedHostKey) {
@@ -58,53 +52,52 @@ export class FirstBootService {
       );
     }
     if (request.trustPresentedKey) parsePublicKeyLine(request.trustPresentedKey);
-    if ([...this.running.values()].includes(profile.name)) {
-      throw new FirstBootError(
-        'firstboot-busy',
-        `A first-boot check of ${profile.name} is already running.`,
-        'Wait for it to finish or cancel it in the Tasks panel.',
-      );
-    }
-    const task = this.deps.tasks.start('first-boot', `First boot of ${profile.name}`, async (ctx) => {
-      for (const old of [...this.reports.keys()].slice(0, -REPORTS_KEPT)) this.reports.delete(old);
-      let changes = 0;
-      const report = await runFirstBoot(
-        {
-          profile,
-          address: request.address ?? null,
-          timeoutSeconds: request.timeoutSeconds,
-          trustPresentedKey: request.trustPresentedKey ?? null,
-          signal: ctx.signal,
-          log: (line, level) => ctx.log(line, level),
-          onChange: (live, stage) => {
-            this.reports.set(ctx.taskId, structuredClone(live));
-            // A progress event per change makes the faces re-read the report.
-            ctx.progress({ phase: stage, done: ++changes, total: null, unit: 'items' });
+    return this.deps.tasks.start(
+      'first-boot',
+      `First boot of ${profile.name}`,
+      async (ctx) => {
+        let changes = 0;
+        let live: FirstBootReport | null = null;
+        const report = await runFirstBoot(
+          {
+            profile,
+            address: request.address ?? null,
+            timeoutSeconds: request.timeoutSeconds,
+            trustPresentedKey: request.trustPresentedKey ?? null,
+            signal: ctx.signal,
+            log: (line, level) => ctx.log(line, level),
+            onChange: (next, stage) => {
+              live = structuredClone(next);
+              ctx.setResult(live);
+              ctx.progress({ phase: stage, done: ++changes, total: null, unit: 'items' });
+            },
           },
-        },
-        this.runDeps(profile),
-      ).catch((error: unknown) => {
-        const live = this.reports.get(ctx.taskId);
-        if (live) ctx.setOutcome(outcomeText(live));
-        throw error;
-      });
-      ctx.setOutcome(outcomeText(report));
-      return report;
-    });
-    this.running.set(task.id, profile.name);
-    const done = () => this.running.delete(task.id);
-    void task.result.then(done, done);
-    return task;
-  }
-
-  /** The live (or final) report of a run started in this process. */
-  report(taskId: string): FirstBootReport | null {
-    return this.reports.get(taskId) ?? null;
+          this.runDeps(profile),
+        ).catch((error: unknown) => {
+          if (live) ctx.setOutcome(outcomeText(live));
+          throw error;
+        });
+        ctx.setOutcome(outcomeText(report));
+        return report;
+      },
+      {
+        // Across processes too: two runs at once would race to pin the key a never-pinned Pi presents.
+        exclusiveKeys: [`first-boot:${profile.name}`],
+        whenBusy: (_key, holder) =>
+          new FirstBootError(
+            'firstboot-busy',
+            holder
+              ? `A first-boot check of ${profile.name} is already running.`
+              : `A first-boot check of ${profile.name} is already running in another window of the app or a companion command.`,
+            'Wait for it to finish or cancel it where it runs.',
+          ),
+      },
+    );
   }
 
   /** The deploy command a finished, passing run proposed; only those are ever run for the renderer. */
-  deployCommand(taskId: string): NonNullable<FirstBootReport['nextSteps']['deploy']> {
-    const report = this.reports.get(taskId);
+  async deployCommand(taskId: string): Promise<NonNullable<FirstBootReport['nextSteps']['deploy']>> {
+    const report = taskResultOf('first-boot', await this.deps.tasks.result(taskId));
     const deploy = report?.stage === 'done' && report.passed ? report.nextSteps.deploy : null;
     if (!deploy) {
       throw new FirstBootError(

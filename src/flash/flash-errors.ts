@@ -19,6 +19,7 @@ export type FlashErrorCode =
   | 'flash-device-repeated'
   | 'flash-device-too-small'
   | 'flash-device-unknown'
+  | 'flash-drive-busy'
   | 'flash-drive-missing'
   | 'flash-drive-not-found'
   | 'flash-drive-refused'

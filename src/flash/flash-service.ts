@@ -1,33 +1,37 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { DriveChoice, FlashRequest } from '../contract/index.js';
+import type { Drive, DriveChoice, FlashRequest, FlashResult, TaskSnapshot } from '../contract/index.js';
 import { CompanionError, hasCode, isCode } from '../errors.js';
-import { sniffImageFormat } from '../image/index.js';
+import { type ImageFormat, sniffImageFormat } from '../image/index.js';
 import type { HostProfiles } from '../hosts/index.js';
-import type { TaskContext, TaskManager } from '../tasks/index.js';
-import { checkBootstrapFilesOnCard, findProvisionFor } from './after/check-bootstrap-files.js';
-import { findProvisionOnCard } from './after/find-provision-on-card.js';
-import { ejectDrive } from './after/eject-drive.js';
+import type { StartedTask, TaskContext, TaskManager } from '../tasks/index.js';
+import { finishCards } from './after/finish-cards.js';
 import { assessDrive, describeVerdict, type DriveReasonCode } from './drives/drive-safety.js';
 import { listDrives } from './drives/list-drives.js';
 import { findSourceDevice } from './drives/source-device.js';
 import { FlashError, refusedBeforeWriting, type FlashErrorCode } from './flash-errors.js';
 import { unmountDrive } from './prepare/unmount-drive.js';
-import { runPrivilegedWriter } from './elevate/run-privileged-writer.js';
+import { runPrivilegedWriter, type RunPrivilegedWriterOptions } from './elevate/run-privileged-writer.js';
 import type { InternalDisk } from './elevate/writer-launch.js';
 import { diskIdName } from './drives/disk-by-id.js';
 import { assertImageHoldsItsPartitions } from './write/image-extents.js';
-import type { DeviceWriteResult } from './write/write-image-to-device.js';
+import type { WriteImageToDeviceResult } from './write/write-image-to-device.js';
 
-export interface FlashResult {
-  image: string;
-  bytesWritten: number;
-  sourceSha256: string;
-  verified: boolean;
-  writeSeconds: number;
-  verifySeconds: number;
-  /** Every card's own result, named as the drive list names it. */
-  devices: DeviceWriteResult[];
+interface FlashJob {
+  request: FlashRequest;
+  source: { path: string; format: ImageFormat };
+  drives: Drive[];
+  internalDisk: InternalDisk | null;
+}
+
+function driveBusy(device: string, holder: TaskSnapshot | null): FlashError {
+  return new FlashError(
+    'flash-drive-busy',
+    holder
+      ? `${device} is being written by "${holder.title}". Nothing was written by this attempt.`
+      : `${device} is being written by another window of the app or a companion command. Nothing was written by this attempt.`,
+    'Wait for that flash to finish (or cancel it where it runs); pick another card to write both at once.',
+  );
 }
 
 /** The drives a request names; duplicates count once. */
@@ -103,11 +107,24 @@ async function nameInternalDisk(picked: readonly DriveChoice[]): Promise<Interna
   };
 }
 
+export interface FlashServiceDeps {
+  tasks: TaskManager;
+  hosts: Pick<HostProfiles, 'list'>;
+  /** The drives attached now; lsblk or diskutil unless a test lays out others. */
+  listDrives?: () => Promise<Drive[]>;
+  /** Writes the image with root's rights; the launcher (pkexec, or directly as root) unless a test stands in. */
+  runWriter?: (options: RunPrivilegedWriterOptions) => Promise<WriteImageToDeviceResult>;
+}
+
 /** Flashing as the faces see it: drives with the policy's verdicts, and a checked start of the write task. */
 export class FlashService {
-  private readonly results = new Map<string, FlashResult>();
+  private readonly listDrives: () => Promise<Drive[]>;
+  private readonly runWriter: NonNullable<FlashServiceDeps['runWriter']>;
 
-  constructor(private readonly deps: { tasks: TaskManager; hosts: Pick<HostProfiles, 'list'> }) {}
+  constructor(private readonly deps: FlashServiceDeps) {
+    this.listDrives = deps.listDrives ?? listDrives;
+    this.runWriter = deps.runWriter ?? runPrivilegedWriter;
+  }
 
   async drives(request: { showAllDrives?: boolean; image?: string }): Promise<DriveChoice[]> {
     const source = request.image ? await this.describeSource(request.image).catch(() => null) : null;
@@ -117,11 +134,14 @@ export class FlashService {
       sourceDevice: source ? await findSourceDevice(source.path) : null,
       showAllDrives: request.showAllDrives ?? false,
     };
-    return (await listDrives()).map((drive) => ({ drive, verdict: assessDrive(drive, context) }));
+    return (await this.listDrives()).map((drive) => ({ drive, verdict: assessDrive(drive, context) }));
   }
 
-  /** Refuses before any byte is written when the policy says no for any drive, or a confirmation is missing. */
-  async start(request: FlashRequest): Promise<{ id: string; result: Promise<unknown> }> {
+  /**
+   * Refuses before any byte is written when the policy says no for any drive, or a confirmation is missing, or a
+   * running flash (here, another window or a `companion` command) holds one of the drives.
+   */
+  async start(request: FlashRequest): Promise<StartedTask<FlashResult>> {
     const source = await this.describeSource(request.image);
     // Before the drives are unmounted and before any password prompt: a cut-off image is refused with what it lacks.
     await assertImageHoldsItsPartitions(source.path, source.format);
@@ -136,141 +156,80 @@ export class FlashService {
       drives.length === 1
         ? `Flash ${drives[0]?.model ?? drives[0]?.name} (${names})`
         : `Flash ${drives.length} cards (${names})`;
-    return this.deps.tasks.start('flash', title, async (ctx) => {
-      ctx.setOutcome(`${names} ${drives.length === 1 ? 'is' : 'are'} unusable until flashed again.`);
-      for (const drive of drives)
-        ctx.log(
-          `Drive ${drive.device}: ${drive.vendor ?? ''} ${drive.model ?? drive.name}, ${drive.sizeBytes} bytes, ${drive.bus}`,
-        );
-      ctx.log(`Image ${source.path} (${source.format})`);
-      for (const drive of drives)
-        await unmountDrive(drive, { log: (line) => ctx.log(line), signal: ctx.signal });
-      // The app never writes a disk itself: the privileged writer (pkexec, or directly when already root) re-checks
-      // every drive with the same policy and streams progress back over its stdout.
-      const result = await runPrivilegedWriter({
-        source: source.path,
-        devices: drives.map((d) => d.rawDevice),
-        signal: ctx.signal,
-        verify: request.verify ?? true,
-        internalDisk,
-        onProgress: (progress) => ctx.progress({ ...progress, unit: 'bytes' }),
-        log: (line) => ctx.log(line),
-      }).catch((error: unknown) => {
-        // A cancelled task is shown as cancelled whatever the error: the outcome keeps the warning visible.
-        if (hasCode<FlashErrorCode>(error, 'flash-writer-still-running'))
-          ctx.setOutcome(`${error.message} ${error.hint}`);
-        else if (error instanceof CompanionError && refusedBeforeWriting(error.code))
-          ctx.setOutcome(`Nothing was written: ${names} ${drives.length === 1 ? 'is' : 'are'} as before.`);
-        throw error;
-      });
-      const cards = drives.map((drive, i) => ({ drive, card: result.devices[i] }));
-      this.results.set(ctx.taskId, {
-        image: source.path,
-        ...result,
-        devices: cards.map(({ drive, card }) => ({
-          ...(card ?? { ok: false, bytesWritten: 0, verified: false }),
-          device: drive.device,
-        })),
-      });
-      const lines = await this.finishCards(cards, result, source.path, request.eject ?? true, ctx);
-      // One sentence per card, so a batch shows which cards to keep and which to flash again.
-      ctx.setOutcome(lines.join('\n'));
-      const failed = cards.filter(({ card }) => !card?.ok).map(({ drive }) => drive.device);
-      if (failed.length > 0) {
-        throw new FlashError(
-          'flash-some-cards-failed',
-          `${failed.length} of ${cards.length} cards failed (${failed.join(', ')}); the others hold the image.`,
-          'Flash the failed cards again (try another card or reader if it happens again).',
-        );
-      }
-      return result;
-    });
+    return this.deps.tasks.start(
+      'flash',
+      title,
+      (ctx) => this.write(ctx, { request, source, drives, internalDisk }),
+      {
+        exclusiveKeys: drives.map((drive) => `drive:${drive.device}`),
+        whenBusy: (key, holder) => driveBusy(key.slice('drive:'.length), holder),
+      },
+    );
   }
 
-  /** Per card: re-checks the bootstrap files of a good one and ejects it; returns one outcome sentence per card. */
-  private async finishCards(
-    cards: readonly { drive: DriveChoice['drive']; card: DeviceWriteResult | undefined }[],
-    result: { sourceSha256: string },
-    imagePath: string,
-    eject: boolean,
-    ctx: TaskContext,
-  ): Promise<string[]> {
-    const lines: string[] = [];
-    for (const { drive, card } of cards) {
-      if (!card?.ok) {
-        lines.push(`${drive.device} FAILED: ${card?.error?.message ?? 'no result'}`);
-        continue;
-      }
-      const done = [
-        `${drive.device} holds the image (${card.bytesWritten} bytes, sha256 ${result.sourceSha256})` +
-          (card.verified ? ', verified by reading it back' : '; verification was skipped'),
-      ];
-      ctx.setOutcome([...lines, `${done[0]}.`].join('\n'));
-      done.push(
-        await this.recheckBootstrapFiles(
-          drive.device,
-          imagePath,
-          { ...result, verified: card.verified },
-          ctx,
-        ),
+  private async write(ctx: TaskContext<FlashResult>, job: FlashJob): Promise<FlashResult> {
+    const { request, source, drives } = job;
+    const names = drives.map((d) => d.device).join(', ');
+    ctx.setOutcome(`${names} ${drives.length === 1 ? 'is' : 'are'} unusable until flashed again.`);
+    for (const drive of drives)
+      ctx.log(
+        `Drive ${drive.device}: ${drive.vendor ?? ''} ${drive.model ?? drive.name}, ${drive.sizeBytes} bytes, ${drive.bus}`,
       );
-      if (eject) {
-        const ejected = await ejectDrive(drive, { log: (line, level) => ctx.log(line, level) });
-        done.push(ejected ? 'ejected — you can remove the card' : 'not ejected: eject it before removing it');
-      } else done.push('left attached (eject was turned off)');
-      lines.push(`${done.filter(Boolean).join('; ')}.`);
+    ctx.log(`Image ${source.path} (${source.format})`);
+    for (const drive of drives)
+      await unmountDrive(drive, { log: (line) => ctx.log(line), signal: ctx.signal });
+    // The app never writes a disk itself: the privileged writer (pkexec, or directly when already root) re-checks
+    // every drive with the same policy and streams progress back over its stdout.
+    const written = await this.runWriter({
+      source: source.path,
+      devices: drives.map((d) => d.rawDevice),
+      signal: ctx.signal,
+      verify: request.verify ?? true,
+      internalDisk: job.internalDisk,
+      onProgress: (progress) => ctx.progress({ ...progress, unit: 'bytes' }),
+      log: (line) => ctx.log(line),
+    }).catch((error: unknown) => {
+      // A cancelled task is shown as cancelled whatever the error: the outcome keeps the warning visible.
+      if (hasCode<FlashErrorCode>(error, 'flash-writer-still-running'))
+        ctx.setOutcome(`${error.message} ${error.hint}`);
+      else if (error instanceof CompanionError && refusedBeforeWriting(error.code))
+        ctx.setOutcome(`Nothing was written: ${names} ${drives.length === 1 ? 'is' : 'are'} as before.`);
+      throw error;
+    });
+    const cards = drives.map((drive, i) => ({ drive, card: written.devices[i] }));
+    const result: FlashResult = {
+      image: source.path,
+      bytesWritten: written.bytesWritten,
+      sourceSha256: written.sourceSha256,
+      verified: written.verified,
+      writeSeconds: written.writeSeconds,
+      verifySeconds: written.verifySeconds,
+      devices: cards.map(({ drive, card }) => ({
+        ...(card ?? { ok: false, bytesWritten: 0, verified: false }),
+        device: drive.device,
+      })),
+    };
+    // Set before the cards are finished: a later failure (a bootstrap mismatch) still leaves what each card holds.
+    ctx.setResult(result);
+    const lines = await finishCards({
+      cards,
+      sourceSha256: written.sourceSha256,
+      imagePath: source.path,
+      eject: request.eject ?? true,
+      hosts: this.deps.hosts.list(),
+      ctx,
+    });
+    // One sentence per card, so a batch shows which cards to keep and which to flash again.
+    ctx.setOutcome(lines.join('\n'));
+    const failed = cards.filter(({ card }) => !card?.ok).map(({ drive }) => drive.device);
+    if (failed.length > 0) {
+      throw new FlashError(
+        'flash-some-cards-failed',
+        `${failed.length} of ${cards.length} cards failed (${failed.join(', ')}); the others hold the image.`,
+        'Flash the failed cards again (try another card or reader if it happens again).',
+      );
     }
-    return lines;
-  }
-
-  /**
-   * When the flashed image is a host's provisioned one, re-reads its bootstrap files from the card. A mismatch fails
-   * the task; a card this user cannot read is only a warning (first boot checks the pinned key anyway). Returns the
-   * outcome clause, '' when there was nothing to check.
-   */
-  private async recheckBootstrapFiles(
-    device: string,
-    imagePath: string,
-    result: { sourceSha256: string; verified: boolean },
-    ctx: TaskContext,
-  ): Promise<string> {
-    const hosts = this.deps.hosts.list();
-    // By path first; a renamed or copied image is recognised by the host key it put on the card (read only when
-    // the card was verified: an unverified card's files say nothing).
-    const match =
-      findProvisionFor(hosts, { imagePath, sourceSha256: result.sourceSha256 }) ??
-      (result.verified ? await findProvisionOnCard(device, hosts, ctx.signal) : null);
-    if (!match) {
-      ctx.log('The image is not one this app provisioned: no bootstrap files to re-check.');
-      return '';
-    }
-    if (!result.verified) {
-      ctx.log(`Bootstrap files of ${match.host} not re-checked: verification was turned off.`, 'warn');
-      return 'bootstrap files not re-checked';
-    }
-    ctx.log(`Re-checking the bootstrap files of ${match.host} on the card…`);
-    try {
-      const files = await checkBootstrapFilesOnCard({ device, record: match.record, signal: ctx.signal });
-      for (const f of files)
-        ctx.log(`  ${f.path}: mode 0${f.mode.toString(8)}, owner ${f.uid}:${f.gid}, as provisioned`);
-      ctx.log(`Bootstrap files re-checked on the card (${files.length} files).`);
-      return `bootstrap files re-checked (${files.length} files)`;
-    } catch (error) {
-      if (!(error instanceof FlashError) || error.code !== 'flash-bootstrap-unreadable') {
-        if (error instanceof FlashError && error.code === 'flash-bootstrap-mismatch')
-          ctx.setOutcome(
-            `${device} holds an image whose bootstrap files are not as provisioned: do not boot it.`,
-          );
-        throw error;
-      }
-      ctx.log(`${error.message} ${error.hint}`, 'warn');
-      return 'bootstrap files not re-checked (card not readable)';
-    }
-  }
-
-  /** What a finished flash in this process wrote, for the CLI's --json. */
-  resultOf(taskId: string): FlashResult | undefined {
-    return this.results.get(taskId);
+    return result;
   }
 
   private async describeSource(image: string) {

@@ -2,7 +2,7 @@ import { chmod, link, open, rename, unlink } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { FileInfo, PinnedHostKey, ProvisionRecord } from '../contract/index.js';
+import type { FileInfo, PinnedHostKey, ProvisionResult } from '../contract/index.js';
 import { Ext4Error, type InjectFile, injectFiles, sniffImageFormat, writeImageTo } from '../image/index.js';
 import { describeError } from '../errors.js';
 import { ProvisionError } from './provision-errors.js';
@@ -14,19 +14,11 @@ import { buildSdImageWithNix } from './nix-build.js';
 import { ageRecipientOf, type ResolvedProvision } from './resolve-provision.js';
 import { renderNetworkManagerEnv } from './wifi-credentials.js';
 
-export interface ProvisionOutcome {
-  /** What is saved in the host profile. */
-  record: ProvisionRecord;
-  pin: PinnedHostKey;
-  /** Every file with its real digest, for `--json` only (never saved: see record.files). */
-  files: FileInfo[];
-}
-
 export interface ProvisionImageOptions {
   appKnownHosts: string;
   now?: () => Date;
   /** Saves the outcome (host profile); runs after the image is in place, before the task succeeds. */
-  record: (outcome: ProvisionOutcome) => Promise<void>;
+  record: (outcome: ProvisionResult) => Promise<void>;
 }
 
 /**
@@ -39,7 +31,7 @@ export async function provisionImage(
   ctx: TaskContext,
   plan: ResolvedProvision,
   options: ProvisionImageOptions,
-): Promise<ProvisionOutcome> {
+): Promise<ProvisionResult> {
   if (plan.wifi) ctx.redact(plan.wifi.psk);
   const temp = `${plan.dest}.partial-${randomBytes(4).toString('hex')}`;
   // Journalled before it exists: a kill or a power cut at any later point leaves it for the next start to wipe.
@@ -127,7 +119,7 @@ function provisionOutcome(
     sizeBytes: number;
     readBack: readonly FileInfo[];
   },
-): ProvisionOutcome {
+): ProvisionResult {
   const { pin, hostKey, root, sizeBytes, readBack } = made;
   return {
     pin,
@@ -161,7 +153,7 @@ function provisionOutcome(
 async function recordOutcome(
   plan: ResolvedProvision,
   options: ProvisionImageOptions,
-  outcome: ProvisionOutcome,
+  outcome: ProvisionResult,
 ): Promise<void> {
   await options.record(outcome).catch((error: unknown) => {
     throw new ProvisionError(

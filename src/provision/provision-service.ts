@@ -1,11 +1,10 @@
 import { join } from 'node:path';
-import type { ProvisionPlan, ProvisionRequest } from '../contract/index.js';
-import { claimFileLock } from '../store/index.js';
-import type { TaskManager } from '../tasks/index.js';
+import type { ProvisionPlan, ProvisionRequest, ProvisionResult, TaskSnapshot } from '../contract/index.js';
+import type { StartedTask, TaskManager } from '../tasks/index.js';
 import { BOOTSTRAP_FILES } from './bootstrap-files.js';
 import { ProvisionError } from './provision-errors.js';
 import type { HostProfiles } from '../hosts/index.js';
-import { provisionImage, type ProvisionOutcome } from './provision-image.js';
+import { provisionImage } from './provision-image.js';
 import {
   ageRecipientOf,
   resolveProvision,
@@ -13,11 +12,13 @@ import {
   type ResolvedProvision,
 } from './resolve-provision.js';
 
+/** The Wi-Fi file's digest stays in this process: kept on disk it would let anyone test password guesses offline. */
+function withoutWifiDigest(result: ProvisionResult): ProvisionResult {
+  return { ...result, files: result.record.files };
+}
+
 /** Provisioning as the faces see it: check a request (cheap, no secrets out), then run it as a task. */
 export class ProvisionService {
-  private readonly running = new Map<string, { host: string; dest: string }>();
-  private readonly outcomes = new Map<string, ProvisionOutcome>();
-
   constructor(
     private readonly deps: {
       dataDir: string;
@@ -36,42 +37,15 @@ export class ProvisionService {
     return toPlan(await this.resolve(request));
   }
 
-  /** Validates everything first (errors come back before a task exists), then starts the task. */
-  async start(request: ProvisionRequest): Promise<{ id: string; result: Promise<ProvisionOutcome> }> {
+  /**
+   * Validates everything first (errors come back before a task exists), then starts the task. One run per host and
+   * per destination, also across the app and `companion` runs sharing the data folder: a second run for this host
+   * would replace the pin of the image the first one is making.
+   */
+  async start(request: ProvisionRequest): Promise<StartedTask<ProvisionResult>> {
     const resolved = await this.resolve(request);
-    const busy = [...this.running.values()].find((r) => r.host === resolved.host || r.dest === resolved.dest);
-    if (busy) {
-      throw new ProvisionError(
-        'provision-busy',
-        `${resolved.host} is already being provisioned (to ${busy.dest}).`,
-        'Wait for that run to finish or cancel it in the Tasks panel.',
-      );
-    }
-    // The app and `companion` runs share the data folder: a second run for this host elsewhere would replace the pin
-    // of the image the first one is making.
-    const releaseHost = await claimFileLock(join(this.deps.dataDir, 'locks', `provision-${resolved.host}`));
-    if (!releaseHost) {
-      throw new ProvisionError(
-        'provision-busy',
-        `${resolved.host} is already being provisioned by another window of the app or a companion command.`,
-        'Wait for that run to finish (or cancel it where it runs), then start this one again.',
-      );
-    }
-    try {
-      return this.startTask(request, resolved, releaseHost);
-    } catch (error) {
-      await releaseHost();
-      throw error;
-    }
-  }
-
-  private startTask(
-    request: ProvisionRequest,
-    resolved: ResolvedProvision,
-    releaseHost: () => Promise<void>,
-  ): { id: string; result: Promise<ProvisionOutcome> } {
     const profile = this.deps.hosts.get(request.host);
-    const record = (outcome: ProvisionOutcome) =>
+    const record = (outcome: ProvisionResult) =>
       this.deps.hosts
         .recordProvision(resolved.host, outcome.record, outcome.pin, {
           flakeDir: resolved.source.kind === 'nix' ? resolved.source.flakeDir : (profile?.flakeDir ?? null),
@@ -80,31 +54,39 @@ export class ProvisionService {
           wifiCountry: resolved.wifi?.country ?? profile?.wifiCountry ?? null,
         })
         .then(() => undefined);
-    const task = this.deps.tasks.start('provision', `Provision ${resolved.host}`, async (ctx) => {
-      for (const warning of resolved.warnings) ctx.log(warning, 'warn');
-      const outcome = await provisionImage(ctx, resolved, { appKnownHosts: this.knownHostsFile, record });
-      this.outcomes.set(ctx.taskId, outcome);
-      // Only the CLI of this process reads these, right after the run; keep a few, not a history of digests.
-      for (const old of [...this.outcomes.keys()].slice(0, -5)) this.outcomes.delete(old);
-      return outcome;
-    });
-    this.running.set(task.id, { host: resolved.host, dest: resolved.dest });
-    const ended = () => {
-      this.running.delete(task.id);
-      void releaseHost();
-    };
-    void task.result.then(ended, ended);
-    return task;
-  }
-
-  /** The full outcome of a finished run in this process (with every file digest), for the CLI's --json. */
-  outcomeOf(taskId: string): ProvisionOutcome | undefined {
-    return this.outcomes.get(taskId);
+    return this.deps.tasks.start(
+      'provision',
+      `Provision ${resolved.host}`,
+      async (ctx) => {
+        for (const warning of resolved.warnings) ctx.log(warning, 'warn');
+        return provisionImage(ctx, resolved, { appKnownHosts: this.knownHostsFile, record });
+      },
+      {
+        exclusiveKeys: [`provision:${resolved.host}`, `image-file:${resolved.dest}`],
+        whenBusy: (key, holder) => busyError(resolved, key, holder),
+        storedResult: withoutWifiDigest,
+      },
+    );
   }
 
   private resolve(request: ProvisionRequest): Promise<ResolvedProvision> {
     return resolveProvision(request, this.deps.hosts.get(request.host), this.deps.resolve);
   }
+}
+
+function busyError(resolved: ResolvedProvision, key: string, holder: TaskSnapshot | null): ProvisionError {
+  const what = key.startsWith('provision:') ? `${resolved.host} is` : `${resolved.dest} is`;
+  if (holder)
+    return new ProvisionError(
+      'provision-busy',
+      `${what} already being provisioned ("${holder.title}").`,
+      'Wait for that run to finish or cancel it in the Tasks panel.',
+    );
+  return new ProvisionError(
+    'provision-busy',
+    `${what} already being provisioned by another window of the app or a companion command.`,
+    'Wait for that run to finish (or cancel it where it runs), then start this one again.',
+  );
 }
 
 function toPlan(resolved: ResolvedProvision): ProvisionPlan {

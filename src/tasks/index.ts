@@ -7,4 +7,5 @@ export {
 export { etaSeconds } from './rate-meter.js';
 export { tasksHandlers } from './task-handlers.js';
 export { TaskHistory } from './task-history.js';
-export { type TaskContext, TaskManager } from './task-manager.js';
+export { TaskManager } from './task-manager.js';
+export type { StartedTask, TaskContext } from './task-types.js';

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CompanionError } from '../errors.js';
-import type { TaskRunner } from './task-manager.js';
+import type { TaskResult } from '../contract/index.js';
+import type { TaskRunner } from './task-types.js';
 
 /**
  * A task that only counts: lets a user (Settings → Diagnostics) and the tests see progress, cancel and the log work
@@ -10,7 +11,7 @@ export function selfTestTask(options: {
   steps: number;
   stepMs: number;
   failAt?: number;
-}): TaskRunner<number> {
+}): TaskRunner<TaskResult<'self-test'>> {
   return async (ctx) => {
     ctx.setOutcome('Nothing was changed: the self-test only counts.');
     for (let step = 1; step <= options.steps; step++) {
@@ -26,6 +27,6 @@ export function selfTestTask(options: {
       if (step % Math.max(1, Math.floor(options.steps / 10)) === 0)
         ctx.log(`Step ${step} of ${options.steps}`);
     }
-    return options.steps;
+    return { steps: options.steps };
   };
 }

@@ -6,10 +6,11 @@ export function tasksHandlers(tasks: TaskManager): HandlersOf<typeof tasksChanne
   return {
     'tasks.list': async () => tasks.list(),
     'tasks.log': ({ id }) => tasks.log(id),
+    'tasks.result': ({ id }) => tasks.result(id),
     'tasks.cancel': async ({ id }) => ({ cancelled: tasks.cancel(id) }),
     'tasks.clearHistory': async () => ({ removed: await tasks.clearHistory() }),
     'tasks.startSelfTest': async (request) => ({
-      id: tasks.start('self-test', `Self-test (${request.steps} steps)`, selfTestTask(request)).id,
+      id: (await tasks.start('self-test', `Self-test (${request.steps} steps)`, selfTestTask(request))).id,
     }),
   };
 }

@@ -51,6 +51,10 @@ export class TaskHistory {
     return join(this.dir, `${id}.log`);
   }
 
+  private resultFileOf(id: string): string {
+    return join(this.dir, `${id}.result.json`);
+  }
+
   setLimit(limit: number): void {
     this.limit = limit;
   }
@@ -81,11 +85,15 @@ export class TaskHistory {
     const write = async () => {
       try {
         await withFileLock(this.indexFile, async () => {
-          const merged = clear ? tasks : this.merge(await this.readIndex(), tasks);
+          const onDisk = await this.readIndex();
+          const merged = clear ? tasks : this.merge(onDisk, tasks);
           const kept = merged.slice(-this.limit);
-          const dropped = merged.slice(0, merged.length - kept.length);
+          // Pruned and cleared entries take their files along; a run still going keeps writing its log.
+          const dropped = clear
+            ? onDisk.filter((task) => task.state !== 'running')
+            : merged.slice(0, merged.length - kept.length);
           await writeFileAtomically(this.indexFile, JSON.stringify(kept, null, 1));
-          await Promise.all(dropped.map((task) => rm(this.logFileOf(task.id), { force: true })));
+          await Promise.all(dropped.map((task) => this.removeFilesOf(task.id)));
           // What was running before we started shows as cut off, as at load; newer runs of others show live.
           result = kept.map((task) => (this.loadedIds.has(task.id) ? asInterrupted(task) : task));
         });
@@ -115,6 +123,22 @@ export class TaskHistory {
     const raw = await readFile(this.indexFile, 'utf8').catch(() => '[]');
     const parsed = TaskSnapshot.array().safeParse(safeJson(raw));
     return parsed.success ? parsed.data : [];
+  }
+
+  private async removeFilesOf(id: string): Promise<void> {
+    await Promise.all([rm(this.logFileOf(id), { force: true }), rm(this.resultFileOf(id), { force: true })]);
+  }
+
+  /** Keeps a finished task's result next to its log (0600: results name files and fingerprints, not secrets). */
+  async saveResult(id: string, result: unknown): Promise<void> {
+    await mkdir(this.dir, { recursive: true, mode: 0o700 });
+    await writeFileAtomically(this.resultFileOf(id), JSON.stringify(result));
+  }
+
+  /** A saved result as stored, unchecked (the caller knows its kind's schema); null when there is none. */
+  async readResult(id: string): Promise<unknown> {
+    const raw = await readFile(this.resultFileOf(id), 'utf8').catch(() => null);
+    return raw === null ? null : (safeJson(raw) ?? null);
   }
 
   async appendLog(id: string, line: LogLine): Promise<void> {

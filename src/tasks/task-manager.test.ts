@@ -23,7 +23,7 @@ beforeEach(async () => {
 afterEach(() => rm(dir, { recursive: true, force: true }));
 
 async function manager(limit = 50): Promise<TaskManager> {
-  const tasks = new TaskManager(new TaskHistory(dir, limit), events);
+  const tasks = new TaskManager(new TaskHistory(dir, limit), events, { locksDir: join(dir, 'locks') });
   await tasks.init();
   return tasks;
 }
@@ -31,8 +31,8 @@ async function manager(limit = 50): Promise<TaskManager> {
 describe('TaskManager', () => {
   it('runs a task to success with progress, rate and a log on disk', async () => {
     const tasks = await manager();
-    const { id, result } = tasks.start('self-test', 'Count', selfTestTask({ steps: 5, stepMs: 30 }));
-    expect(await result).toBe(5);
+    const { id, result } = await tasks.start('self-test', 'Count', selfTestTask({ steps: 5, stepMs: 30 }));
+    expect(await result).toEqual({ steps: 5 });
     const task = tasks.get(id);
     expect(task.state).toBe('succeeded');
     expect(task.progress).toMatchObject({ phase: 'counting', done: 5, total: 5, unit: 'steps' });
@@ -47,7 +47,7 @@ describe('TaskManager', () => {
 
   it('cancels a running task through its AbortSignal and records it as cancelled', async () => {
     const tasks = await manager();
-    const { id, result } = tasks.start('self-test', 'Long', selfTestTask({ steps: 1000, stepMs: 20 }));
+    const { id, result } = await tasks.start('self-test', 'Long', selfTestTask({ steps: 1000, stepMs: 20 }));
     await sleep(60);
     const began = Date.now();
     expect(tasks.cancel(id)).toBe(true);
@@ -60,7 +60,7 @@ describe('TaskManager', () => {
 
   it('records a failure with its message and hint', async () => {
     const tasks = await manager();
-    const { id, result } = tasks.start(
+    const { id, result } = await tasks.start(
       'self-test',
       'Fails',
       selfTestTask({ steps: 5, stepMs: 1, failAt: 2 }),
@@ -72,7 +72,7 @@ describe('TaskManager', () => {
 
   it('masks registered secrets in log lines and error messages', async () => {
     const tasks = await manager();
-    const { id, result } = tasks.start('x', 'Secret', async (ctx) => {
+    const { id, result } = await tasks.start('self-test', 'Secret', async (ctx) => {
       ctx.redact('correct horse battery');
       ctx.log('passphrase is correct horse battery');
       throw new Error('borg said correct horse battery is wrong');
@@ -85,7 +85,7 @@ describe('TaskManager', () => {
 
   it('masks registered secrets in the error hint too', async () => {
     const tasks = await manager();
-    const { id, result } = tasks.start('x', 'Secret hint', async (ctx) => {
+    const { id, result } = await tasks.start('self-test', 'Secret hint', async (ctx) => {
       ctx.redact('correct horse battery');
       throw new CompanionError('x', 'Wrong password.', 'Is "correct horse battery" really your password?');
     });
@@ -98,10 +98,11 @@ describe('TaskManager', () => {
 
   it('throttles progress events but never drops the phase change', async () => {
     const tasks = await manager();
-    const { result } = tasks.start('x', 'Burst', async (ctx) => {
+    const { result } = await tasks.start('self-test', 'Burst', async (ctx) => {
       for (let i = 0; i < 10_000; i++)
         ctx.progress({ phase: 'writing', done: i, total: 10_000, unit: 'bytes' });
       ctx.progress({ phase: 'verifying', done: 0, total: 10_000, unit: 'bytes' });
+      return { steps: 10_000 };
     });
     await result;
     const phases = seen.flatMap((e) =>
@@ -114,9 +115,9 @@ describe('TaskManager', () => {
 
   it('keeps history across restarts and marks a run cut off by a crash as interrupted', async () => {
     const first = await manager();
-    const done = first.start('self-test', 'Before restart', selfTestTask({ steps: 1, stepMs: 1 }));
+    const done = await first.start('self-test', 'Before restart', selfTestTask({ steps: 1, stepMs: 1 }));
     await done.result;
-    const cut = first.start('self-test', 'Never finished', selfTestTask({ steps: 1000, stepMs: 50 }));
+    const cut = await first.start('self-test', 'Never finished', selfTestTask({ steps: 1000, stepMs: 50 }));
     await sleep(30); // the start is saved before the "crash"
     const second = await manager();
     const byTitle = Object.fromEntries(second.list().map((t) => [t.title, t]));
@@ -131,7 +132,7 @@ describe('TaskManager', () => {
     const tasks = await manager(5);
     const ids: string[] = [];
     for (let i = 0; i < 7; i++) {
-      const run = tasks.start('self-test', `Run ${i}`, selfTestTask({ steps: 1, stepMs: 1 }));
+      const run = await tasks.start('self-test', `Run ${i}`, selfTestTask({ steps: 1, stepMs: 1 }));
       ids.push(run.id);
       await run.result;
     }
@@ -142,13 +143,14 @@ describe('TaskManager', () => {
   it('cancelAll cancels running tasks and waits for their clean-up (quitting the app)', async () => {
     const tasks = await manager();
     let cleanedUp = false;
-    const { id } = tasks.start('x', 'Holds a temp file', async (ctx) => {
+    const { id } = await tasks.start('self-test', 'Holds a temp file', async (ctx) => {
       try {
         await sleep(60_000, undefined, { signal: ctx.signal });
       } finally {
         await sleep(20);
         cleanedUp = true;
       }
+      return { steps: 0 };
     });
     await tasks.cancelAll();
     expect(cleanedUp).toBe(true);
@@ -170,8 +172,8 @@ describe('TaskManager when the task history cannot be written', () => {
       // A folder where the index file should be: every write of it fails, as on a full data folder.
       await mkdir(join(dir, 'tasks', 'history.json'), { recursive: true });
       const tasks = await manager();
-      const { id, result } = tasks.start('self-test', 'Count', selfTestTask({ steps: 2, stepMs: 1 }));
-      expect(await result).toBe(2);
+      const { id, result } = await tasks.start('self-test', 'Count', selfTestTask({ steps: 2, stepMs: 1 }));
+      expect(await result).toEqual({ steps: 2 });
       await sleep(50); // a rejection nobody handles is reported on a later tick
       expect(unhandled).toEqual([]);
       const task = tasks.get(id);

@@ -1,53 +1,39 @@
 import { randomBytes } from 'node:crypto';
-import type { LogLine, TaskProgress, TaskSnapshot } from '../contract/index.js';
+import type { LogLine, TaskKind, TaskResult, TaskResultCarrier, TaskSnapshot } from '../contract/index.js';
 import { CancelledError, NotFoundError, describeError, isCode, type CoreErrorCode } from '../errors.js';
 import type { EventHub } from '../event-hub.js';
-import { RateMeter } from './rate-meter.js';
+import { applyProgress, createLiveTask, type LiveTask } from './live-task.js';
 import { Redactor } from './redactor.js';
+import { TaskClaims, taskBusyError, type ClaimRefusal } from './task-claims.js';
 import type { TaskHistory } from './task-history.js';
-
-export interface ProgressUpdate {
-  phase: string;
-  done: number;
-  total?: number | null;
-  unit?: TaskProgress['unit'];
-}
-
-/** What a running task may do: report, log, learn it was cancelled. */
-export interface TaskContext {
-  readonly taskId: string;
-  readonly signal: AbortSignal;
-  progress(update: ProgressUpdate): void;
-  log(message: string, level?: LogLine['level']): void;
-  /** Registers a secret so any log line containing it is masked. */
-  redact(secret: string): void;
-  /** Says, in words, what state the task leaves things in (shown on success, failure and cancel). */
-  setOutcome(text: string): void;
-}
-
-export type TaskRunner<T> = (ctx: TaskContext) => Promise<T>;
+import { FinishedResults, checkedResult, redactDeep } from './task-results.js';
+import type { ProgressUpdate, StartOptions, StartedTask, TaskContext, TaskRunner } from './task-types.js';
 
 const PROGRESS_INTERVAL_MS = 100;
 
-interface LiveTask {
-  snapshot: TaskSnapshot;
-  controller: AbortController;
-  meter: RateMeter;
-  lastEmit: number;
-  logWrites: Promise<void>;
-  settled?: Promise<unknown>;
+export interface TaskManagerOptions {
+  /** Where cross-process claims of `exclusiveKeys` live (the data folder's `locks/`); without it, this process only. */
+  locksDir?: string | null;
+  now?: () => number;
 }
 
 /** The one model for everything long: ids, states, throttled progress with rate, logs, cancellation, history. */
 export class TaskManager {
   private finished: TaskSnapshot[] = [];
   private readonly live = new Map<string, LiveTask>();
+  private readonly claims: TaskClaims;
+  private readonly results: FinishedResults;
+  private readonly now: () => number;
 
   constructor(
     private readonly history: TaskHistory,
     private readonly events: EventHub,
-    private readonly now: () => number = Date.now,
-  ) {}
+    options: TaskManagerOptions = {},
+  ) {
+    this.claims = new TaskClaims(options.locksDir ?? null);
+    this.results = new FinishedResults(history);
+    this.now = options.now ?? Date.now;
+  }
 
   async init(): Promise<void> {
     this.finished = await this.history.load();
@@ -68,6 +54,20 @@ export class TaskManager {
     this.get(id);
     await this.live.get(id)?.logWrites;
     return this.history.readLog(id);
+  }
+
+  /** The task's result: live while it runs, final once it ended (kept with the history), null when it made none. */
+  async result(id: string): Promise<TaskResultCarrier> {
+    const task = this.get(id);
+    const live = this.live.get(id);
+    if (live) return { id, kind: task.kind, result: live.result };
+    return this.results.read(task);
+  }
+
+  /** The running task holding `key`, if one of this process does. */
+  holderOf(key: string): TaskSnapshot | null {
+    const id = this.claims.holderOf(key);
+    return (id && this.live.get(id)?.snapshot) || null;
   }
 
   cancel(id: string): boolean {
@@ -94,30 +94,21 @@ export class TaskManager {
     return removed;
   }
 
-  /** Starts a task; `result` settles with the runner's value, or rejects with why it failed or was cancelled. */
-  start<T>(kind: string, title: string, run: TaskRunner<T>): { id: string; result: Promise<T> } {
+  /**
+   * Starts a task once it holds its `exclusiveKeys`; refused (before anything runs) while another task holds one.
+   */
+  async start<K extends TaskKind>(
+    kind: K,
+    title: string,
+    run: TaskRunner<TaskResult<K>>,
+    options: StartOptions<TaskResult<K>> = {},
+  ): Promise<StartedTask<TaskResult<K>>> {
     const id = `t-${this.now().toString(36)}-${randomBytes(3).toString('hex')}`;
-    const live: LiveTask = {
-      snapshot: {
-        id,
-        kind,
-        title,
-        state: 'running',
-        progress: null,
-        startedAt: new Date(this.now()).toISOString(),
-        endedAt: null,
-        error: null,
-        outcome: null,
-        logFile: this.history.logFileOf(id),
-      },
-      controller: new AbortController(),
-      meter: new RateMeter(),
-      lastEmit: 0,
-      logWrites: Promise.resolve(),
-    };
-    this.live.set(id, live);
+    const claim = await this.claims.claim(id, options.exclusiveKeys ?? []);
+    if ('refused' in claim) throw this.busyError(claim.refused, options);
+    const live = this.register(id, kind, title);
     const redactor = new Redactor();
-    const ctx = this.contextFor(live, redactor);
+    const ctx = this.contextFor<K>(live, kind, redactor);
     // The task runs whether or not the history can be saved (a full data folder): say so in its log instead.
     this.history.save(this.list()).catch((error: unknown) => ctx.log(historyNote(error), 'warn'));
     this.emitUpdate(live);
@@ -125,9 +116,10 @@ export class TaskManager {
 
     const result = (async () => {
       try {
-        const value = await run(ctx);
+        const value = checkedResult(kind, await run(ctx));
         if (live.controller.signal.aborted) throw live.controller.signal.reason;
-        await this.finish(live, ctx, 'succeeded', null);
+        live.result = redactDeep(value, redactor);
+        await this.finish(live, ctx, 'succeeded', null, options);
         return value;
       } catch (error) {
         const cancelled = live.controller.signal.aborted;
@@ -137,12 +129,16 @@ export class TaskManager {
         if (!cancelled && error instanceof Error && unexpected && error.stack) {
           ctx.log(error.stack, 'debug');
         }
-        await this.finish(live, ctx, cancelled ? 'cancelled' : 'failed', {
-          ...info,
-          message: redactor.apply(info.message),
-          hint: redactor.apply(info.hint),
-        });
+        await this.finish(
+          live,
+          ctx,
+          cancelled ? 'cancelled' : 'failed',
+          { ...info, message: redactor.apply(info.message), hint: redactor.apply(info.hint) },
+          options,
+        );
         throw cancelled ? live.controller.signal.reason : error;
+      } finally {
+        await claim.release();
       }
     })();
     // Callers that only watch events must not see an unhandled rejection.
@@ -150,7 +146,22 @@ export class TaskManager {
     return { id, result };
   }
 
-  private contextFor(live: LiveTask, redactor: Redactor): TaskContext {
+  private register(id: string, kind: TaskKind, title: string): LiveTask {
+    const live = createLiveTask({ id, kind, title, logFile: this.history.logFileOf(id) }, this.now());
+    this.live.set(id, live);
+    return live;
+  }
+
+  private busyError(refusal: ClaimRefusal, options: StartOptions<unknown>): Error {
+    const holder = refusal.holderTaskId ? (this.live.get(refusal.holderTaskId)?.snapshot ?? null) : null;
+    return options.whenBusy ? options.whenBusy(refusal.key, holder) : taskBusyError(refusal.key, holder);
+  }
+
+  private contextFor<K extends TaskKind>(
+    live: LiveTask,
+    kind: K,
+    redactor: Redactor,
+  ): TaskContext<TaskResult<K>> {
     return {
       taskId: live.snapshot.id,
       signal: live.controller.signal,
@@ -169,26 +180,23 @@ export class TaskManager {
       setOutcome: (text) => {
         live.snapshot = { ...live.snapshot, outcome: redactor.apply(text) };
       },
+      setResult: (value) => {
+        live.result = redactDeep(checkedResult(kind, value), redactor);
+        this.emitDetail(live);
+      },
     };
   }
 
   private updateProgress(live: LiveTask, update: ProgressUpdate): void {
     const at = this.now();
-    const phaseChanged = live.snapshot.progress?.phase !== update.phase;
-    if (phaseChanged) live.meter = new RateMeter();
-    const rate = live.meter.sample(update.done, at);
-    live.snapshot = {
-      ...live.snapshot,
-      progress: {
-        phase: update.phase,
-        done: update.done,
-        total: update.total ?? null,
-        rate,
-        unit: update.unit ?? live.snapshot.progress?.unit ?? 'steps',
-      },
-    };
+    const phaseChanged = applyProgress(live, update, at);
     // Throttle: IPC and React re-render cost per event; a 4 MiB-chunk writer would otherwise flood both.
     if (phaseChanged || at - live.lastEmit >= PROGRESS_INTERVAL_MS) this.emitUpdate(live);
+  }
+
+  private emitDetail(live: LiveTask): void {
+    const { id, kind } = live.snapshot;
+    this.events.emit({ type: 'task.detail', id, kind, result: live.result });
   }
 
   private emitUpdate(live: LiveTask): void {
@@ -201,12 +209,17 @@ export class TaskManager {
     ctx: TaskContext,
     state: TaskSnapshot['state'],
     error: TaskSnapshot['error'],
+    options: StartOptions<unknown>,
   ): Promise<void> {
     if (state === 'succeeded') ctx.log('Done.');
     live.snapshot = { ...live.snapshot, state, error, endedAt: new Date(this.now()).toISOString() };
+    // Stored before the task shows as ended, so whoever sees it end can read its result.
+    const stored = await this.storeResult(live, options);
+    if (stored) ctx.log(stored, 'warn');
     await live.logWrites;
     this.live.delete(live.snapshot.id);
     this.finished.push(live.snapshot);
+    if (live.result !== null) this.results.keep(live.snapshot.id, live.result);
     try {
       this.finished = (
         await this.history.save([...this.finished, ...[...this.live.values()].map((t) => t.snapshot)])
@@ -220,7 +233,21 @@ export class TaskManager {
       this.finished = this.finished.map((t) => (t.id === withNote.id ? withNote : t));
       live.snapshot = withNote;
     }
+    this.results.prune(this.finished);
+    if (live.result !== null) this.emitDetail(live);
     this.emitUpdate(live);
+  }
+
+  /** Writes the result next to the log; answers a note for the log when it could not be written. */
+  private async storeResult(live: LiveTask, options: StartOptions<unknown>): Promise<string | null> {
+    if (live.result === null) return null;
+    const stored = options.storedResult ? options.storedResult(live.result) : live.result;
+    try {
+      await this.history.saveResult(live.snapshot.id, stored);
+      return null;
+    } catch (error) {
+      return `The result could not be kept with the history: ${describeError(error).message}`;
+    }
   }
 }
 

@@ -10,14 +10,8 @@ import {
 } from './find-tool.js';
 import { formatInstallHint, type PackageManagerId } from './package-manager.js';
 import { runTool } from './run-tool.js';
-import {
-  compareVersions,
-  toolEntry,
-  toolsForPlatform,
-  type ToolEntry,
-  type ToolId,
-  type VersionProbe,
-} from './tool-catalog.js';
+import { compareVersions, toolEntry, toolsForPlatform } from './tool-catalog.js';
+import type { ToolEntry, ToolId, VersionProbe } from './tool-catalog.js';
 
 export interface DoctorOptions {
   /** Where and how to search (tests point this at nothing or at a temp dir). */

@@ -4,7 +4,8 @@ import { homedir } from 'node:os';
 import path from 'node:path';
 import { CompanionError } from '../errors.js';
 import { detectPackageManager, formatInstallHint, type PackageManagerId } from './package-manager.js';
-import { compareVersions, toolEntry, type ToolEntry, type ToolId } from './tool-catalog.js';
+import { compareVersions, systemProgramEntry, toolEntry, toolEntryForProgram } from './tool-catalog.js';
+import type { CatalogEntry, SystemProgramName, ToolId } from './tool-catalog.js';
 
 /** A tool the app needs is not installed (or not where we look). */
 export class MissingToolError extends CompanionError {
@@ -158,9 +159,27 @@ export async function locateProgram(
   return null;
 }
 
-/** Locates a catalog tool, including its own extra places (Android SDK, JDK, kegs). */
-export function locateTool(entry: ToolEntry, ctx: SearchContext): Promise<string | null> {
-  return locateProgram(entry.program, ctx, { preferDirs: entry.preferDirs, extraDirs: entry.extraDirs });
+/** The places to try before and after PATH: the entry's own, and NixOS's wrappers first for a setuid program. */
+function searchExtras(entry: CatalogEntry): {
+  preferDirs?: readonly string[];
+  extraDirs?: readonly string[];
+} {
+  const wrappers = entry.kind === 'system' && entry.setuid ? [NIXOS_WRAPPERS] : [];
+  return { preferDirs: [...wrappers, ...(entry.preferDirs ?? [])], extraDirs: entry.extraDirs };
+}
+
+/** Locates a catalog program, including its own extra places (Android SDK, JDK, kegs, NixOS's wrappers). */
+export function locateTool(entry: CatalogEntry, ctx: SearchContext): Promise<string | null> {
+  return locateProgram(entry.program, ctx, searchExtras(entry));
+}
+
+/** Locates any program by name, with its catalog entry's search when it has one; null when absent. */
+export function locateKnownProgram(
+  program: string,
+  ctx: SearchContext = createSearchContext(),
+): Promise<string | null> {
+  const entry = toolEntryForProgram(program);
+  return entry ? locateTool(entry, ctx) : locateProgram(program, ctx);
 }
 
 /** The package manager found with the same search the tools use. */
@@ -175,23 +194,42 @@ function listInWords(items: readonly string[]): string {
   return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
 }
 
-/** The error for a tool that is not installed, naming what needs it and how to install it here. */
+/** The error for a program that is not installed, naming what needs it and how to install it here. */
 export async function missingToolError(
-  entry: ToolEntry,
+  entry: CatalogEntry,
   ctx: SearchContext = createSearchContext(),
   manager?: PackageManagerId | null,
 ): Promise<MissingToolError> {
   const pm = manager === undefined ? await detectHostPackageManager(ctx) : manager;
+  const hint = formatInstallHint(entry, pm, ctx.platform);
+  if (entry.kind === 'system') {
+    return new MissingToolError(
+      entry.id,
+      `${entry.program} was not found. It is needed to ${entry.neededTo}.`,
+      hint,
+    );
+  }
   const label = entry.name === entry.program ? entry.name : `${entry.name} (${entry.program})`;
   const message = `${label} is not installed. It is needed for ${listInWords(entry.requiredFor)}.`;
-  return new MissingToolError(entry.id, message, formatInstallHint(entry, pm, ctx.platform));
+  return new MissingToolError(entry.id, message, hint);
 }
 
-/** The absolute path of a catalog tool; throws MissingToolError with an install command when absent. */
-export async function findTool(id: ToolId, overrides: Partial<SearchContext> = {}): Promise<string> {
+async function findEntry(entry: CatalogEntry, overrides: Partial<SearchContext>): Promise<string> {
   const ctx = createSearchContext(overrides);
-  const entry = toolEntry(id);
   const found = await locateTool(entry, ctx);
   if (found) return found;
   throw await missingToolError(entry, ctx);
+}
+
+/** The absolute path of a catalog tool; throws MissingToolError with an install command when absent. */
+export function findTool(id: ToolId, overrides: Partial<SearchContext> = {}): Promise<string> {
+  return findEntry(toolEntry(id), overrides);
+}
+
+/** The absolute path of a system program; throws MissingToolError with what to install when absent. */
+export function findSystemProgram(
+  name: SystemProgramName,
+  overrides: Partial<SearchContext> = {},
+): Promise<string> {
+  return findEntry(systemProgramEntry(name), overrides);
 }

@@ -1,28 +1,21 @@
-import { closeSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CancelledError } from '../errors.js';
 import { MissingToolError } from './find-tool.js';
-import { ToolFailedError, assertToolSucceeded, runTool, runToolOrThrow } from './run-tool.js';
+import {
+  ToolFailedError,
+  assertToolSucceeded,
+  runTool,
+  runToolOrThrow,
+  type ToolResult,
+} from './run-tool.js';
+import { isAlive } from '../../test/helpers/process-alive.js';
 
 const sh = (script: string, options?: Parameters<typeof runTool>[2]) =>
   runTool('/bin/sh', ['-c', script], options);
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  // A killed orphan stays a zombie until init reaps it: that counts as gone.
-  try {
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
-}
 
 /** Starts a script that prints a pid on its first line, aborts once that line arrives, and times the rest. */
 async function abortAfterFirstLine(script: string, killGraceMs?: number) {
@@ -220,5 +213,56 @@ describe('failures', () => {
     }).catch((e: unknown) => e);
     expect((error as Error).message).toBe('callback broke');
     expect(isAlive(pid)).toBe(false);
+  });
+});
+
+describe('judging the exit', () => {
+  it('takes the exit codes a call counts as success, in runToolOrThrow and assertToolSucceeded', async () => {
+    const warned = await runToolOrThrow('/bin/sh', ['-c', 'echo warning >&2; exit 1'], {
+      successExitCodes: [0, 1],
+    });
+    expect(warned).toMatchObject({ code: 1, stderr: 'warning\n' });
+    expect(assertToolSucceeded('borg', warned, { successExitCodes: [0, 1] })).toBe(warned);
+    await expect(
+      runToolOrThrow('/bin/sh', ['-c', 'exit 2'], { successExitCodes: [0, 1] }),
+    ).rejects.toBeInstanceOf(ToolFailedError);
+    // A signal is no exit code, whatever the list says.
+    await expect(
+      runToolOrThrow('/bin/sh', ['-c', 'kill -9 $$'], { successExitCodes: [0, 1] }),
+    ).rejects.toThrow('sh was stopped by SIGKILL');
+    await expect(runToolOrThrow('/bin/sh', ['-c', 'exit 1'])).rejects.toBeInstanceOf(ToolFailedError);
+  });
+
+  it('turns a failure it knows by its stderr into its own error, before the generic one', async () => {
+    class LockedError extends Error {}
+    const expectedErrors = [
+      { pattern: /no such repo/i, error: () => new Error('not this one') },
+      {
+        pattern: /Failed to create\/acquire the lock/,
+        error: (r: ToolResult) => new LockedError(`${r.code}`),
+      },
+    ];
+    const error = await runToolOrThrow(
+      '/bin/sh',
+      ['-c', 'echo "Failed to create/acquire the lock /repo/lock" >&2; exit 2'],
+      { expectedErrors },
+    ).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(LockedError);
+    expect((error as Error).message).toBe('2');
+    // Unmatched stderr, or a success, leaves the usual verdict.
+    const other = await runToolOrThrow('/bin/sh', ['-c', 'echo other >&2; exit 2'], { expectedErrors }).catch(
+      (e: unknown) => e,
+    );
+    expect(other).toBeInstanceOf(ToolFailedError);
+    const fine = await runToolOrThrow('/bin/sh', ['-c', 'echo "Failed to create/acquire the lock" >&2'], {
+      expectedErrors,
+    });
+    expect(fine.code).toBe(0);
+  });
+
+  it('gives the generic failure the hint it is given', async () => {
+    await expect(
+      runToolOrThrow('/bin/sh', ['-c', 'exit 3'], { hint: 'Check the card.' }),
+    ).rejects.toMatchObject({ code: 'tool-failed', hint: 'Check the card.' });
   });
 });

@@ -1,11 +1,15 @@
-import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { CancelledError, CompanionError } from '../errors.js';
-import { trackProcessGroup } from '../tasks/index.js';
-import { createSearchContext, MissingToolError, missingToolError, type SearchContext } from './find-tool.js';
-import { locateKnownProgram } from './system-programs.js';
+import {
+  createSearchContext,
+  locateKnownProgram,
+  MissingToolError,
+  missingToolError,
+  type SearchContext,
+} from './find-tool.js';
+import { startTool, type StartedTool } from './start-tool.js';
 import { toolEntryForProgram } from './tool-catalog.js';
 import { LineSplitter, TailBuffer } from './tool-output.js';
 
@@ -20,7 +24,24 @@ export type ExtraFd =
 
 export const FIRST_EXTRA_FD = 3;
 
-export interface RunToolOptions {
+/** A failure the caller knows by what the tool said, turned into its own error. */
+export interface ExpectedToolError {
+  /** Matched against the tool's stderr. */
+  pattern: RegExp;
+  error: (result: ToolResult) => Error;
+}
+
+/** How runToolOrThrow and assertToolSucceeded judge a finished run; runTool itself resolves whatever the exit. */
+export interface ToolSuccessRules {
+  /** Exit codes that count as success. Default [0] (borg exits 1 when it only warned). */
+  successExitCodes?: readonly number[];
+  /** Tried in order on a failure, before the generic ToolFailedError: the first whose pattern matches wins. */
+  expectedErrors?: readonly ExpectedToolError[];
+  /** The generic ToolFailedError's hint. */
+  hint?: string;
+}
+
+export interface RunToolOptions extends ToolSuccessRules {
   cwd?: string;
   /** Merged over this process's environment; `undefined` removes a variable. */
   env?: Record<string, string | undefined>;
@@ -73,16 +94,6 @@ function lastLines(text: string, count: number): string {
   return text.trimEnd().split('\n').slice(-count).join('\n');
 }
 
-function mergeEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, ...extra };
-  for (const [key, value] of Object.entries(env)) if (value === undefined) delete env[key];
-  return env;
-}
-
-function extraStdio(fd: ExtraFd): 'pipe' | number {
-  return 'inherit' in fd ? fd.inherit : 'pipe';
-}
-
 async function spawnFailure(
   file: string,
   cwd: string | undefined,
@@ -112,40 +123,14 @@ export async function runTool(file: string, args: readonly string[], options: Ru
   return runResolved(found ?? file, args, options);
 }
 
-/** Own process group, so an abort also stops what the tool started (wrapper scripts, ssh under borg). */
-function spawnInOwnGroup(
-  file: string,
-  args: readonly string[],
-  options: RunToolOptions,
-  extraFds: readonly ExtraFd[],
-): ChildProcess {
-  const stdin: 'ignore' | 'pipe' = options.stdin === undefined ? 'ignore' : 'pipe';
-  const stdio: StdioOptions = [stdin, 'pipe', 'pipe', ...extraFds.map(extraStdio)];
-  return spawn(file, args, {
-    cwd: options.cwd,
-    env: mergeEnv(options.env),
-    stdio,
-    detached: true,
-  });
-}
-
-/** Signals the child's whole process group (it was spawned detached), or the child alone when there is none. */
-export function killGroup(child: ChildProcess, sig: NodeJS.Signals): void {
-  try {
-    if (child.pid !== undefined) process.kill(-child.pid, sig);
-  } catch {
-    child.kill(sig); // the group is gone or was never made; the child itself may still be there
-  }
-}
-
 interface ToolOutput {
-  out: { stdout: TailBuffer; stderr: TailBuffer };
+  stdout: TailBuffer;
   splitters: { stdout: LineSplitter | undefined; stderr: LineSplitter | undefined };
 }
 
 function toolOutput(options: RunToolOptions, maxBufferBytes: number): ToolOutput {
   return {
-    out: { stdout: new TailBuffer(maxBufferBytes), stderr: new TailBuffer(maxBufferBytes) },
+    stdout: new TailBuffer(maxBufferBytes),
     splitters: {
       stdout: options.onStdoutLine && new LineSplitter(options.onStdoutLine, maxBufferBytes),
       stderr: options.onStderrLine && new LineSplitter(options.onStderrLine, maxBufferBytes),
@@ -153,20 +138,20 @@ function toolOutput(options: RunToolOptions, maxBufferBytes: number): ToolOutput
   };
 }
 
-/** Keeps each stream's tail and feeds the line callbacks, or for binary stdout the raw one (and keeps nothing). */
+/** Keeps stdout's tail and feeds the line callbacks, or for binary stdout the raw one (and keeps nothing). */
 function forwardOutput(
-  child: ChildProcess,
+  tool: StartedTool,
   options: RunToolOptions,
-  { out, splitters }: ToolOutput,
+  output: ToolOutput,
   fail: (error: unknown) => void,
 ): void {
   for (const name of ['stdout', 'stderr'] as const) {
     const raw = name === 'stdout' ? options.onStdoutData : undefined;
-    child[name]?.on('data', (chunk: Buffer) => {
-      if (!raw) out[name].push(chunk);
+    tool[name]?.on('data', (chunk: Buffer) => {
+      if (name === 'stdout' && !raw) output.stdout.push(chunk);
       try {
         if (raw) raw(chunk);
-        else splitters[name]?.push(chunk);
+        else output.splitters[name]?.push(chunk);
       } catch (error) {
         fail(error); // a throwing callback must not crash the process from inside a stream event
       }
@@ -176,111 +161,85 @@ function forwardOutput(
 
 /** Writes stdin and the input descriptors (then EOF), and hooks up the output descriptors. */
 function feedChildDescriptors(
-  child: ChildProcess,
+  tool: StartedTool,
   options: RunToolOptions,
   extraFds: readonly ExtraFd[],
 ): void {
-  if (options.stdin !== undefined && child.stdin) {
-    child.stdin.on('error', () => {}); // EPIPE when the child exits without reading: its exit status tells
-    child.stdin.end(options.stdin);
+  if (options.stdin !== undefined && tool.stdin) {
+    tool.stdin.on('error', () => {}); // EPIPE when the child exits without reading: its exit status tells
+    tool.stdin.end(options.stdin);
   }
   extraFds.forEach((fd, i) => {
-    const stream = child.stdio[FIRST_EXTRA_FD + i];
+    const stream = tool.extraStdio[i];
     if ('input' in fd) (stream as Writable).on('error', () => {}).end(fd.input);
     if ('output' in fd) (stream as Readable).on('data', fd.output);
   });
 }
 
-function runResolved(file: string, args: readonly string[], options: RunToolOptions): Promise<ToolResult> {
+async function runResolved(
+  file: string,
+  args: readonly string[],
+  options: RunToolOptions,
+): Promise<ToolResult> {
   const { signal, extraFds = [], maxBufferBytes = MIB, killGraceMs = 2000 } = options;
-  if (signal?.aborted) return Promise.reject(new CancelledError(`${path.basename(file)} was cancelled.`));
-  return new Promise<ToolResult>((resolve, reject) => {
-    const child = spawnInOwnGroup(file, args, options, extraFds);
-    // Listed until it is gone, so a CLI that exits first (a second Ctrl-C) still kills what the tool started.
-    const untrackGroup = child.pid === undefined ? () => false : trackProcessGroup(child.pid);
-    const output = toolOutput(options, maxBufferBytes);
-    const { out, splitters } = output;
-    let exit: Pick<ToolResult, 'code' | 'signal'> | null = null;
-    let failure: unknown = null;
-    let aborted = false;
-    let settled = false;
-    let closeTimer: NodeJS.Timeout | undefined;
-
-    let stopping = false;
-    const stop = () => {
-      if (stopping) return;
-      stopping = true;
-      killGroup(child, 'SIGTERM');
-      // Not cleared on exit: it also sweeps group members that ignored SIGTERM.
-      setTimeout(() => {
-        killGroup(child, 'SIGKILL');
-        untrackGroup();
-      }, killGraceMs).unref();
-    };
-    const onAbort = () => {
-      aborted = true;
-      stop();
-    };
-    const fail = (error: unknown) => {
-      failure ??= error;
-      stop();
-    };
-    const finish = () => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(closeTimer);
-      if (!stopping) untrackGroup(); // a stopped group stays listed until its SIGKILL sweep has run
-      signal?.removeEventListener('abort', onAbort);
-      try {
-        splitters.stdout?.end();
-        splitters.stderr?.end();
-      } catch (error) {
-        failure ??= error;
-      }
-      if (failure) return reject(failure);
-      if (aborted) return reject(new CancelledError(`${path.basename(file)} was cancelled.`));
-      resolve({
-        ...(exit ?? { code: null, signal: null }),
-        stdout: out.stdout.toString(),
-        stderr: out.stderr.toString(),
-      });
-    };
-
-    forwardOutput(child, options, output, fail);
-    feedChildDescriptors(child, options, extraFds);
-    child.on('error', (error: NodeJS.ErrnoException) => {
-      if (child.pid === undefined) {
-        settled = true;
-        void spawnFailure(file, options.cwd, error).then(reject, reject);
-      } else fail(error);
-    });
-    child.on('exit', (code, sig) => {
-      exit = { code, signal: sig };
-      closeTimer = setTimeout(() => {
-        child.stdout?.destroy();
-        child.stderr?.destroy();
-        finish();
-      }, CLOSE_GRACE_MS);
-    });
-    child.on('close', (code, sig) => {
-      exit ??= { code, signal: sig };
-      finish();
-    });
-    signal?.addEventListener('abort', onAbort, { once: true });
+  const cancelled = () => new CancelledError(`${path.basename(file)} was cancelled.`);
+  if (signal?.aborted) throw cancelled();
+  let failure: unknown = null;
+  let aborted = false;
+  const tool = startTool(file, args, {
+    cwd: options.cwd,
+    env: options.env,
+    stdin: options.stdin === undefined ? 'ignore' : 'pipe',
+    extraStdio: extraFds.map((fd) => ('inherit' in fd ? fd.inherit : 'pipe')),
+    stderrTailBytes: maxBufferBytes,
+    killGraceMs,
+    closeGraceMs: CLOSE_GRACE_MS,
+    onError: (error) => fail(error),
   });
+  function fail(error: unknown) {
+    failure ??= error;
+    tool.stop();
+  }
+  const onAbort = () => {
+    aborted = true;
+    tool.stop();
+  };
+  const output = toolOutput(options, maxBufferBytes);
+  forwardOutput(tool, options, output, fail);
+  feedChildDescriptors(tool, options, extraFds);
+  signal?.addEventListener('abort', onAbort, { once: true });
+  const exit = await tool.exited;
+  signal?.removeEventListener('abort', onAbort);
+  if (exit.error) throw await spawnFailure(file, options.cwd, exit.error);
+  try {
+    output.splitters.stdout?.end();
+    output.splitters.stderr?.end();
+  } catch (error) {
+    failure ??= error;
+  }
+  if (failure) throw failure;
+  if (aborted) throw cancelled();
+  return { code: exit.code, signal: exit.signal, stdout: output.stdout.toString(), stderr: exit.stderr };
 }
 
-/** Returns the result when the tool exited 0, else throws ToolFailedError. */
-export function assertToolSucceeded(tool: string, result: ToolResult, hint?: string): ToolResult {
-  if (result.code !== 0) throw new ToolFailedError(tool, result, hint);
-  return result;
+/** Returns the result when the tool exited with a success code, else throws an expected error or ToolFailedError. */
+export function assertToolSucceeded(
+  tool: string,
+  result: ToolResult,
+  rules: ToolSuccessRules = {},
+): ToolResult {
+  const { successExitCodes = [0], expectedErrors = [] } = rules;
+  if (result.code !== null && successExitCodes.includes(result.code)) return result;
+  const expected = expectedErrors.find(({ pattern }) => result.stderr.search(pattern) !== -1);
+  if (expected) throw expected.error(result);
+  throw new ToolFailedError(tool, result, rules.hint);
 }
 
-/** runTool, but a non-zero exit throws ToolFailedError. */
+/** runTool, but an exit outside `successExitCodes` throws (an expected error, else ToolFailedError). */
 export async function runToolOrThrow(
   file: string,
   args: readonly string[],
-  options?: RunToolOptions,
+  options: RunToolOptions = {},
 ): Promise<ToolResult> {
-  return assertToolSucceeded(path.basename(file), await runTool(file, args, options));
+  return assertToolSucceeded(path.basename(file), await runTool(file, args, options), options);
 }

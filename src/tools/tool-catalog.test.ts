@@ -71,10 +71,14 @@ describe('compareVersions', () => {
 describe('the catalog', () => {
   it('has unique ids and complete rows', () => {
     expect(new Set(TOOL_CATALOG.map((t) => t.id)).size).toBe(TOOL_CATALOG.length);
-    for (const tool of TOOL_CATALOG) {
-      expect(tool.purpose, tool.id).toMatch(/^[A-Z].*\.$/);
-      expect(tool.requiredFor.length, tool.id).toBeGreaterThan(0);
-      expect(Object.keys(tool.packages).length > 0 || tool.manualInstall !== undefined, tool.id).toBe(true);
+    for (const entry of TOOL_CATALOG) {
+      if (entry.kind === 'tool') {
+        expect(entry.purpose, entry.id).toMatch(/^[A-Z].*\.$/);
+        expect(entry.requiredFor.length, entry.id).toBeGreaterThan(0);
+      } else expect(entry.neededTo, entry.id).toMatch(/^[a-z].*[^.]$/);
+      expect(Object.keys(entry.packages).length > 0 || entry.manualInstall !== undefined, entry.id).toBe(
+        true,
+      );
     }
   });
 
@@ -101,8 +105,12 @@ describe('the catalog', () => {
     expect(toolsForPlatform('win32')).toEqual([]);
   });
 
-  it('maps a program file name back to its entry', () => {
+  it('maps a program file name back to its entry, a system program too', () => {
     expect(toolEntryForProgram('mkfs.ext4')?.id).toBe('mkfs.ext4');
+    expect(toolEntryForProgram('blockdev')).toMatchObject({
+      kind: 'system',
+      packages: { apt: 'util-linux' },
+    });
     expect(toolEntryForProgram('sops')).toBeUndefined();
     expect(() => toolEntry('nope' as ToolId)).toThrow(/nope/);
   });

@@ -1,6 +1,8 @@
-import type { PackageManagerId } from './package-manager.js';
+import type { InstallSource } from './package-manager.js';
+import { SYSTEM_PROGRAMS } from './catalog-system-programs.js';
+import { TOOLS } from './catalog-tools.js';
 
-/** Every external program the app drives; the doctor lists them in this order. */
+/** Every external program the user installs for a feature; the doctor lists them in this order. */
 export type ToolId =
   | 'debugfs'
   | 'mkfs.ext4'
@@ -20,6 +22,10 @@ export type ToolId =
   | 'udisksctl'
   | 'sfdisk'
   | 'diskutil';
+
+/** Programs that come with the system the app runs on (nixos-rebuild with NixOS), so the doctor skips them. */
+export type SystemProgramName =
+  'blockdev' | 'losetup' | 'mkfifo' | 'mount' | 'umount' | 'eject' | 'pkexec' | 'nixos-rebuild';
 
 /** The words the UI uses for the app's features. */
 export type Feature = 'Provision' | 'Flash' | 'Backups' | 'Signing' | 'First boot';
@@ -42,281 +48,77 @@ export interface VersionRequirement {
   reason: string;
 }
 
-export interface ToolEntry {
-  id: ToolId;
+/** What every catalog row says: the program, where it runs, where to look for it and what to install. */
+interface ProgramEntry extends InstallSource {
   /** The program's file name. */
   program: string;
-  name: string;
-  purpose: string;
-  requiredFor: readonly Feature[];
   platforms: readonly ToolPlatform[];
-  version: VersionProbe;
-  /** Below this the tool is unusable. */
-  minimum?: VersionRequirement;
-  /** Below this the tool works but some inputs may not; reported as a warning. */
-  recommended?: VersionRequirement;
-  /** Package names per package manager; a missing key means that manager has no package for it. */
-  packages: Partial<Record<PackageManagerId, string>>;
-  /** What to tell the user when no package manager can install it. */
-  manualInstall?: string;
   /** Searched before PATH (`$VAR`, `~/` and a final `/*` expand): where PATH's copy is often only a stub. */
   preferDirs?: readonly string[];
   /** Searched after PATH and the platform's usual places. */
   extraDirs?: readonly string[];
 }
 
-const BOTH: readonly ToolPlatform[] = ['linux', 'darwin'];
-const VERSION = String.raw`(\d+(?:\.\d+)+)`;
+/** A tool the doctor checks. */
+export interface ToolEntry extends ProgramEntry {
+  kind: 'tool';
+  id: ToolId;
+  name: string;
+  purpose: string;
+  requiredFor: readonly Feature[];
+  version: VersionProbe;
+  /** Below this the tool is unusable. */
+  minimum?: VersionRequirement;
+  /** Below this the tool works but some inputs may not; reported as a warning. */
+  recommended?: VersionRequirement;
+}
 
-const e2fsprogs = {
-  platforms: BOTH,
-  requiredFor: ['Provision'],
-  // metadata_csum (default since 1.43) is on in every NixOS image; older tools refuse to open them.
-  minimum: {
-    version: '1.43',
-    reason: 'NixOS images use the metadata_csum ext4 feature, added in e2fsprogs 1.43.',
-  },
-  recommended: {
-    version: '1.47',
-    reason: 'NixOS images made with newer e2fsprogs may have the orphan_file ext4 feature, which needs 1.47.',
-  },
-  packages: {
-    apt: 'e2fsprogs',
-    dnf: 'e2fsprogs',
-    pacman: 'e2fsprogs',
-    zypper: 'e2fsprogs',
-    brew: 'e2fsprogs',
-    nix: 'e2fsprogs',
-  },
-} as const;
+/** A program of the system itself: not in the doctor's report, but found, and missed, the same way. */
+export interface SystemProgramEntry extends ProgramEntry {
+  kind: 'system';
+  id: SystemProgramName;
+  /** What the app uses it for, completing "It is needed to …". */
+  neededTo: string;
+  /** Setuid where it matters: on NixOS only the wrapper in /run/wrappers/bin has the bit, so it is searched first. */
+  setuid?: boolean;
+}
 
-const util = (name: string) => ({ apt: name, dnf: name, pacman: name, zypper: name, nix: name }) as const;
+/** One row of the catalog: every program the app runs has one. */
+export type CatalogEntry = ToolEntry | SystemProgramEntry;
 
-const openssh = {
-  apt: 'openssh-client',
-  dnf: 'openssh-clients',
-  pacman: 'openssh',
-  zypper: 'openssh-clients',
-  brew: 'openssh',
-  nix: 'openssh',
-} as const;
-
-const jdk = {
-  platforms: BOTH,
-  requiredFor: ['Signing'],
-  version: { kind: 'jdk-release' },
-  packages: {
-    apt: 'openjdk-17-jdk-headless',
-    dnf: 'java-17-openjdk-devel',
-    pacman: 'jdk17-openjdk',
-    zypper: 'java-17-openjdk-devel',
-    brew: 'openjdk',
-    nix: 'jdk17',
-  },
-  // macOS ships /usr/bin stubs that only work with a registered JDK; Homebrew's openjdk is keg-only.
-  preferDirs: ['$JAVA_HOME/bin', '/opt/homebrew/opt/openjdk/bin', '/usr/local/opt/openjdk/bin'],
-} as const;
-
-const decompressor = { platforms: BOTH, requiredFor: ['Provision', 'Flash'] } as const;
-
-export const TOOL_CATALOG: readonly ToolEntry[] = [
-  {
-    id: 'debugfs',
-    program: 'debugfs',
-    name: 'debugfs',
-    purpose: 'Writes files into the ext4 root partition of a NixOS image without mounting it.',
-    version: { kind: 'output', args: ['-V'], pattern: new RegExp(`debugfs ${VERSION}`) },
-    ...e2fsprogs,
-  },
-  {
-    id: 'mkfs.ext4',
-    program: 'mkfs.ext4',
-    name: 'mkfs.ext4',
-    purpose: 'Creates ext4 file systems when the app builds or rebuilds a root partition.',
-    version: { kind: 'output', args: ['-V'], pattern: new RegExp(`mke2fs ${VERSION}`) },
-    ...e2fsprogs,
-  },
-  {
-    id: 'e2fsck',
-    program: 'e2fsck',
-    name: 'e2fsck',
-    purpose: 'Checks the ext4 root partition after files were written into it.',
-    version: { kind: 'output', args: ['-V'], pattern: new RegExp(`e2fsck ${VERSION}`) },
-    ...e2fsprogs,
-  },
-  {
-    id: 'zstd',
-    program: 'zstd',
-    name: 'Zstandard',
-    purpose: 'Decompresses .img.zst images, the format NixOS SD images ship in.',
-    version: { kind: 'output', args: ['--version'], pattern: new RegExp(`\\bv${VERSION}`) },
-    packages: { ...util('zstd'), brew: 'zstd' },
-    ...decompressor,
-  },
-  {
-    id: 'xz',
-    program: 'xz',
-    name: 'XZ Utils',
-    purpose: 'Decompresses .img.xz images.',
-    version: { kind: 'output', args: ['--version'], pattern: new RegExp(`xz \\(XZ Utils\\) ${VERSION}`) },
-    packages: { ...util('xz'), apt: 'xz-utils', brew: 'xz' },
-    ...decompressor,
-  },
-  {
-    id: 'gzip',
-    program: 'gzip',
-    name: 'gzip',
-    purpose: 'Decompresses .img.gz images.',
-    version: { kind: 'output', args: ['--version'], pattern: /gzip (\d+(?:\.\d+)*)/ },
-    packages: { ...util('gzip'), brew: 'gzip' },
-    ...decompressor,
-  },
-  {
-    id: 'borg',
-    program: 'borg',
-    name: 'BorgBackup',
-    purpose: 'Creates, prunes, checks and restores the encrypted backups.',
-    requiredFor: ['Backups'],
-    platforms: BOTH,
-    version: { kind: 'output', args: ['--version'], pattern: new RegExp(`^borg ${VERSION}`, 'm') },
-    // 1.2 brought `borg compact` and the JSON output the backup runner parses.
-    minimum: { version: '1.2', reason: 'The app relies on `borg compact` and the JSON output of borg 1.2.' },
-    packages: { ...util('borgbackup'), pacman: 'borg', brew: 'borgbackup' },
-  },
-  {
-    id: 'ssh',
-    program: 'ssh',
-    name: 'OpenSSH client',
-    purpose: 'Carries Borg backups to the backup host and opens shells on the Pi.',
-    requiredFor: ['Backups', 'First boot'],
-    platforms: BOTH,
-    version: { kind: 'output', args: ['-V'], pattern: /OpenSSH_(\d+\.\d+(?:p\d+)?)/ },
-    packages: openssh,
-  },
-  {
-    id: 'ssh-keygen',
-    program: 'ssh-keygen',
-    name: 'ssh-keygen',
-    purpose: 'Generates SSH keys and computes host-key fingerprints.',
-    requiredFor: ['Provision', 'First boot', 'Backups'],
-    platforms: BOTH,
-    version: { kind: 'sibling', id: 'ssh' },
-    packages: openssh,
-  },
-  {
-    id: 'keytool',
-    program: 'keytool',
-    name: 'keytool',
-    purpose: 'Creates and inspects the Android release keystore.',
-    ...jdk,
-  },
-  {
-    id: 'jarsigner',
-    program: 'jarsigner',
-    name: 'jarsigner',
-    purpose: 'Signs and verifies Android App Bundles (.aab).',
-    ...jdk,
-  },
-  {
-    id: 'apksigner',
-    program: 'apksigner',
-    name: 'apksigner',
-    purpose: 'Verifies the signatures and certificates of release APKs.',
-    requiredFor: ['Signing'],
-    platforms: BOTH,
-    version: { kind: 'output', args: ['--version'], pattern: new RegExp(`^${VERSION}\\s*$`, 'm') },
-    packages: { apt: 'apksigner', nix: 'apksigner' },
-    manualInstall:
-      'Install the Android SDK build-tools (Android Studio → SDK Manager) and set ANDROID_HOME to the SDK folder.',
-    // Newest build-tools first; the last two are Android Studio's default SDK folders.
-    extraDirs: [
-      '$ANDROID_HOME/build-tools/*',
-      '$ANDROID_SDK_ROOT/build-tools/*',
-      '~/Android/Sdk/build-tools/*',
-      '~/Library/Android/sdk/build-tools/*',
-    ],
-  },
-  {
-    id: 'age',
-    program: 'age',
-    name: 'age',
-    purpose: 'Creates and checks the age keys that protect the Pi’s SOPS secrets.',
-    requiredFor: ['Provision'],
-    platforms: BOTH,
-    version: { kind: 'output', args: ['--version'], pattern: new RegExp(`^v?${VERSION}`, 'm') },
-    packages: { ...util('age'), brew: 'age' },
-  },
-  {
-    id: 'nix',
-    program: 'nix',
-    name: 'Nix',
-    purpose: 'Builds NixOS SD images from a flake with `nix build`.',
-    requiredFor: ['Provision'],
-    platforms: BOTH,
-    version: { kind: 'output', args: ['--version'], pattern: new RegExp(`\\(Nix\\) ${VERSION}`) },
-    packages: {},
-    manualInstall: 'Install Nix from https://nixos.org/download (multi-user install), then restart the app.',
-  },
-  {
-    id: 'lsblk',
-    program: 'lsblk',
-    name: 'lsblk',
-    purpose: 'Lists drives and their partitions so you can pick the SD card.',
-    requiredFor: ['Flash'],
-    platforms: ['linux'],
-    version: { kind: 'output', args: ['--version'], pattern: new RegExp(`util-linux ${VERSION}`) },
-    packages: util('util-linux'),
-  },
-  {
-    id: 'udisksctl',
-    program: 'udisksctl',
-    name: 'udisksctl',
-    purpose: 'Unmounts and powers off the SD card through UDisks, without running the app as root.',
-    requiredFor: ['Flash'],
-    platforms: ['linux'],
-    // udisksctl has no version flag; the daemon reports its version, and asking proves it is running.
-    version: { kind: 'output', args: ['dump'], pattern: new RegExp(`^\\s+Version:\\s+${VERSION}`, 'm') },
-    packages: { ...util('udisks2'), nix: 'udisks' },
-  },
-  {
-    id: 'sfdisk',
-    program: 'sfdisk',
-    name: 'sfdisk',
-    purpose: 'Reads and adjusts partition tables on images and cards.',
-    requiredFor: ['Flash'],
-    platforms: ['linux'],
-    version: { kind: 'output', args: ['--version'], pattern: new RegExp(`util-linux ${VERSION}`) },
-    // Debian moved sfdisk out of util-linux into fdisk (bookworm).
-    packages: { ...util('util-linux'), apt: 'fdisk' },
-  },
-  {
-    id: 'diskutil',
-    program: 'diskutil',
-    name: 'diskutil',
-    purpose: 'Lists, unmounts and ejects drives on macOS.',
-    requiredFor: ['Flash'],
-    platforms: ['darwin'],
-    version: { kind: 'none' },
-    packages: {},
-    manualInstall: 'diskutil ships with macOS; check that /usr/sbin is intact.',
-  },
-];
+/** Every program the app runs: the tools the doctor checks, then the system's own programs. */
+export const TOOL_CATALOG: readonly CatalogEntry[] = [...TOOLS, ...SYSTEM_PROGRAMS];
 
 /** The catalog entry for `id`; unknown ids are a programming error. */
 export function toolEntry(id: ToolId): ToolEntry {
-  const entry = TOOL_CATALOG.find((tool) => tool.id === id);
+  const entry = TOOLS.find((tool) => tool.id === id);
   if (!entry) throw new Error(`No tool "${id}" in the catalog.`);
   return entry;
 }
 
-/** The entry whose program file is `program` (e.g. a basename from a failed spawn), if any. */
-export function toolEntryForProgram(program: string): ToolEntry | undefined {
-  return TOOL_CATALOG.find((tool) => tool.program === program);
+/** The catalog entry of a system program; unknown names are a programming error. */
+export function systemProgramEntry(name: SystemProgramName): SystemProgramEntry {
+  const entry = SYSTEM_PROGRAMS.find((program) => program.id === name);
+  if (!entry) throw new Error(`No system program "${name}" in the catalog.`);
+  return entry;
 }
 
-/** The catalog entries that apply on `platform`, in catalog order. */
+/** The entry whose program file is `program` (e.g. a basename from a failed spawn), if any. */
+export function toolEntryForProgram(program: string): CatalogEntry | undefined {
+  return TOOL_CATALOG.find((entry) => entry.program === program);
+}
+
+const onPlatform = (entry: CatalogEntry, platform: string) =>
+  (entry.platforms as readonly string[]).includes(platform);
+
+/** The tools the doctor checks on `platform`, in catalog order. */
 export function toolsForPlatform(platform: string): ToolEntry[] {
-  return TOOL_CATALOG.filter((tool) => (tool.platforms as readonly string[]).includes(platform));
+  return TOOLS.filter((tool) => onPlatform(tool, platform));
+}
+
+/** Every program the app itself runs on `platform`, by file name. */
+export function programsTheAppRuns(platform: string): string[] {
+  return TOOL_CATALOG.filter((entry) => onPlatform(entry, platform)).map((entry) => entry.program);
 }
 
 /** Orders dotted versions numerically ("1.10" > "1.9"); non-numeric parts such as "p1" or "-rc1" count by their digits. */

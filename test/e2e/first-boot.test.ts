@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { clientKey, provisionPi, startPi } from '../fixtures/provisioned-pi.js';
 import type { TestSshd } from '../fixtures/test-sshd.js';
-import { useAppSessions } from './harness.js';
+import { screenshotBothThemes, useAppSessions } from './harness.js';
 
 const session = useAppSessions();
 const running: TestSshd[] = [];
@@ -107,12 +107,7 @@ describe('the first-boot wizard', () => {
     await expect.poll(() => output.innerText(), { timeout: 15_000 }).toContain('deployed via pinned key');
     expect(await output.innerText()).toContain(`switch --flake /srv/infra#pi --target-host root@127.0.0.1`);
     await page.getByText('Deployed.').waitFor();
-    if (process.env.COMPANION_SCREENSHOT) {
-      await page.screenshot({
-        path: join(import.meta.dirname, '..', '..', 'docs', 'first-boot.png'),
-        fullPage: true,
-      });
-    }
+    await screenshotBothThemes(page, 'first-boot', { fullPage: true });
   });
 
   it('stops loudly on a host key that is not the pinned one and never logs in', async () => {
@@ -128,11 +123,7 @@ describe('the first-boot wizard', () => {
     expect(await alert.innerText()).not.toContain(pi.fingerprint);
     await page.getByRole('button', { name: 'Show both fingerprints' }).click();
     expect(await alert.innerText()).toContain(pi.fingerprint);
-    if (process.env.COMPANION_SCREENSHOT) {
-      await page.screenshot({
-        path: join(import.meta.dirname, '..', '..', 'docs', 'first-boot-mismatch.png'),
-      });
-    }
+    await screenshotBothThemes(page, 'first-boot-mismatch');
     expect(await page.getByRole('table', { name: 'Checks' }).count()).toBe(0);
     expect(await page.getByRole('button', { name: /^Trust / }).count()).toBe(0);
     expect(await sshd.authAttempts()).toEqual([]);

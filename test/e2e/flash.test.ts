@@ -5,7 +5,7 @@ import { readFile, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildSdImage } from '../fixtures/sd-image.js';
-import { useAppSessions } from './harness.js';
+import { screenshotBothThemes, useAppSessions } from './harness.js';
 
 const session = useAppSessions();
 const loops: string[] = [];
@@ -57,14 +57,17 @@ describe('the Flash page', () => {
     }
 
     await row.getByRole('checkbox').check();
+    await screenshotBothThemes(page, 'flash-choose');
     await page.getByRole('button', { name: 'Next' }).click();
     expect(await page.getByRole('status').first().innerText()).toMatch(/will be erased/);
+    await screenshotBothThemes(page, 'flash-confirm');
     await page.getByRole('button', { name: 'Flash', exact: true }).last().click();
 
     const outcome = page.getByRole('status').filter({ hasText: /holds the image|unusable/ });
     await expect.poll(() => outcome.innerText(), { timeout: 30_000 }).toMatch(/verified by reading it back/);
     const raw = await readFile(fixture.path);
     expect(sha256OfDevice(loop, raw.length)).toBe(createHash('sha256').update(raw).digest('hex'));
+    await screenshotBothThemes(page, 'flash-done');
 
     // The hand-over: straight on to the first-boot wizard.
     await page.getByRole('button', { name: 'Continue to first boot' }).click();

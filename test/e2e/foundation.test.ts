@@ -1,10 +1,9 @@
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CompanionApi } from '../../src/contract/index.js';
-import { useAppSessions } from './harness.js';
+import { screenshotBothThemes, useAppSessions } from './harness.js';
 
 const session = useAppSessions();
 
@@ -78,15 +77,7 @@ describe('the app frame against the real core', () => {
     await page.keyboard.press('Enter');
     // Only the shell turns $((6 * 7)) into 42: the keystrokes ran in it.
     await expect.poll(() => rows.innerText()).toContain('hello from e2e 42');
-    if (process.env.COMPANION_SCREENSHOT) {
-      // The app follows the system theme by default: emulate each.
-      for (const colorScheme of ['light', 'dark'] as const) {
-        await page.emulateMedia({ colorScheme });
-        const file = join(import.meta.dirname, '..', '..', 'docs', `terminal-${colorScheme}.png`);
-        await page.screenshot({ path: file });
-      }
-      await page.emulateMedia({ colorScheme: null });
-    }
+    await screenshotBothThemes(page, 'terminal');
     await page.keyboard.type('exit 3');
     await page.keyboard.press('Enter');
     await expect.poll(() => status.innerText(), { timeout: 10_000 }).toBe('Exited with code 3.');
@@ -137,8 +128,7 @@ describe('the app frame against the real core', () => {
     if (process.env.COMPANION_SCREENSHOT) {
       await page.getByRole('button', { name: 'Doctor', exact: true }).click();
       await page.locator('tr[data-tool="debugfs"][data-status="ok"]').waitFor();
-      await mkdir(join(import.meta.dirname, '..', '..', 'docs'), { recursive: true });
-      await page.screenshot({ path: join(import.meta.dirname, '..', '..', 'docs', 'screenshot.png') });
+      await screenshotBothThemes(page, 'doctor');
     }
   });
 });

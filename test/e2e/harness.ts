@@ -102,3 +102,20 @@ export function useAppSessions(): () => AppSession {
   afterEach(() => app?.close());
   return () => app!;
 }
+
+/**
+ * With COMPANION_SCREENSHOT set, saves `docs/<name>-light.png` and `docs/<name>-dark.png`: the app follows the
+ * system theme, so each is taken with that colour scheme emulated.
+ */
+export async function screenshotBothThemes(page: Page, name: string, options: { fullPage?: boolean } = {}) {
+  if (!process.env.COMPANION_SCREENSHOT) return;
+  const docs = join(import.meta.dirname, '..', '..', 'docs');
+  for (const colorScheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme });
+    await page.screenshot({
+      path: join(docs, `${name}-${colorScheme}.png`),
+      fullPage: options.fullPage ?? false,
+    });
+  }
+  await page.emulateMedia({ colorScheme: null });
+}

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildSdImage } from '../fixtures/sd-image.js';
 import { catFile } from '../helpers/debugfs-probe.js';
-import { useAppSessions } from './harness.js';
+import { screenshotBothThemes, useAppSessions } from './harness.js';
 
 const session = useAppSessions();
 
@@ -33,9 +33,7 @@ describe('the provisioning wizard', () => {
     await page.getByLabel('Wi-Fi password', { exact: true }).fill('garage-door-42');
     await page.getByRole('button', { name: 'Check' }).click();
     await expect.poll(() => page.getByTestId('plan-host-key').innerText()).toMatch(/new ed25519 key/);
-    if (process.env.COMPANION_SCREENSHOT) {
-      await page.screenshot({ path: join(import.meta.dirname, '..', '..', 'docs', 'provision-review.png') });
-    }
+    await screenshotBothThemes(page, 'provision-review');
     expect(await page.locator('.plan').innerText()).toMatch(/xz/);
     expect(await page.locator('.plan').innerText()).not.toContain('garage-door-42');
     await page.getByRole('button', { name: 'Provision', exact: true }).last().click();
@@ -60,12 +58,7 @@ describe('the provisioning wizard', () => {
     expect(spawnSync('ssh-keygen', ['-lf', pubFile]).stdout.toString()).toContain(shown);
     expect(await readdir(out)).toEqual(['pi-garage.img']);
 
-    if (process.env.COMPANION_SCREENSHOT) {
-      await page.screenshot({
-        path: join(import.meta.dirname, '..', '..', 'docs', 'provision-done.png'),
-        fullPage: true,
-      });
-    }
+    await screenshotBothThemes(page, 'provision-done', { fullPage: true });
     const [host] = session().bridge.core.hosts.list();
     expect(host).toMatchObject({
       name: 'pi-garage',

@@ -107,6 +107,10 @@ describe('companion CLI', () => {
         .parse(JSON.parse(json.stdout))
         .map((line) => line.message),
     ).toContain('Done.');
+    // Another process reads the result back from the history.
+    const result = await companion(['tasks', 'result', task.id]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual({ steps: 5 });
   });
 
   it('cancels a self-test on SIGINT, exits 130 and records it as cancelled', async () => {
@@ -143,6 +147,7 @@ describe('companion CLI', () => {
       ['frobnicate'],
       ['self-test', '--steps', '0'],
       ['tasks', 'log'],
+      ['tasks', 'result', 'not a task id'],
     ]) {
       const run = await companion(args);
       expect(run.code, args.join(' ')).toBe(2);

@@ -1,147 +1,41 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer as createHttpServer, type Server } from 'node:http';
-import { createServer as createHttpsServer } from 'node:https';
+import { readFile, writeFile } from 'node:fs/promises';
 import { createServer as createTcpServer, type AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CancelledError } from '../../src/errors.js';
 import { connectPinned, type ConnectPinnedOptions } from '../../src/firstboot/ssh/connect-pinned.js';
-import type { PinnedSession } from '../../src/firstboot/ssh/pinned-session.js';
-import { FirstbootSshError } from '../../src/firstboot/ssh/ssh-errors.js';
-import { provisionImage } from '../../src/provision/provision-image.js';
-import type { TaskContext } from '../../src/tasks/task-manager.js';
-import { buildSdImage } from '../fixtures/sd-image.js';
-import { startTestSshd, type TestSshd } from '../fixtures/test-sshd.js';
-import { catFile } from '../helpers/debugfs-probe.js';
+import { startTestSshd } from '../fixtures/test-sshd.js';
+import {
+  PASSPHRASE,
+  fingerprintOf,
+  keygen as keygenIn,
+  pinnedOptions,
+  sshRejection as rejection,
+  startPinnedPi,
+  trustedSession as sessionTo,
+  type PinnedPi,
+} from '../helpers/pinned-pi.js';
 
 /** The first-boot SSH step against a real sshd that holds the host key read back out of a provisioned image. */
+let target: PinnedPi;
 let dir: string;
 let hostKey: string;
 let pinnedKeyLine: string;
 let pinnedFingerprint: string;
-let pi: TestSshd;
-const keys: Record<string, Buffer> = {};
-const PASSPHRASE = 'correct horse';
+let pi: PinnedPi['pi'];
+let keys: PinnedPi['keys'];
 
-function keygen(name: string, passphrase = ''): string {
-  const file = join(dir, name);
-  // -a 2: few bcrypt rounds, so ssh2's JavaScript bcrypt decrypts the encrypted key quickly.
-  const result = spawnSync('ssh-keygen', [
-    '-q',
-    '-t',
-    'ed25519',
-    '-a',
-    '2',
-    '-N',
-    passphrase,
-    '-C',
-    name,
-    '-f',
-    file,
-  ]);
-  if (result.status !== 0) throw new Error(result.stderr.toString());
-  return file;
-}
-
-function fingerprintOf(pubFile: string): string {
-  return spawnSync('ssh-keygen', ['-lf', pubFile]).stdout.toString().split(' ')[1]!;
-}
-
-/** Provisions a fixture image (generated host key) exactly as the app does, then reads the key back with debugfs. */
-async function provisionFixtureImage(): Promise<{
-  privateKey: string;
-  publicLine: string;
-  fingerprint: string;
-}> {
-  const fixture = await buildSdImage(join(dir, 'source'));
-  const ctx: TaskContext = {
-    taskId: 'test',
-    signal: new AbortController().signal,
-    progress: () => {},
-    log: () => {},
-    redact: () => {},
-    setOutcome: () => {},
-  };
-  const outcome = await provisionImage(
-    ctx,
-    {
-      host: 'pi',
-      dest: join(dir, 'pi.img'),
-      sopsFile: null,
-      overwrite: false,
-      source: { kind: 'file', path: fixture.path, format: 'raw', sizeBytes: fixture.imageSize },
-      wifi: null,
-      wifiOrigin: null,
-      hostKey: null,
-      hostKeyOrigin: 'generated',
-      sopsKeysFound: [],
-      pinToUserKnownHosts: false,
-      warnings: [],
-    },
-    { appKnownHosts: join(dir, 'known_hosts'), record: async () => {} },
-  );
-  const image = outcome.record.image;
-  const offset = outcome.record.rootPartitionOffset;
-  return {
-    privateKey: catFile(image, offset, '/var/lib/bootstrap/ssh_host_ed25519_key').toString(),
-    publicLine: catFile(image, offset, '/var/lib/bootstrap/ssh_host_ed25519_key.pub').toString().trim(),
-    fingerprint: outcome.pin.fingerprint,
-  };
-}
-
-function options(overrides: Partial<ConnectPinnedOptions> = {}): ConnectPinnedOptions {
-  return {
-    host: pi.host,
-    port: pi.port,
-    username: 'root',
-    pinnedKeyLine,
-    auth: { privateKey: keys.client },
-    readyTimeoutMs: 5_000,
-    ...overrides,
-  };
-}
-
-async function trustedSession(overrides: Partial<ConnectPinnedOptions> = {}): Promise<PinnedSession> {
-  const result = await connectPinned(options(overrides));
-  if (result.kind !== 'trusted') throw new Error(`expected trusted, got ${result.kind}`);
-  return result.session;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<FirstbootSshError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(FirstbootSshError);
-  return error as FirstbootSshError;
-}
+const keygen = (name: string, passphrase?: string) => keygenIn(dir, name, passphrase);
+const options = (overrides: Partial<ConnectPinnedOptions> = {}) => pinnedOptions(target, overrides);
+const trustedSession = (overrides: Partial<ConnectPinnedOptions> = {}) => sessionTo(target, overrides);
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'firstboot-ssh-it-'));
-  const provisioned = await provisionFixtureImage();
-  hostKey = provisioned.privateKey;
-  pinnedKeyLine = provisioned.publicLine;
-  pinnedFingerprint = provisioned.fingerprint;
-  for (const name of ['client', 'stranger', 'agent-key']) keys[name] = await readFile(keygen(name));
-  keys.locked = await readFile(keygen('locked', PASSPHRASE));
-  const authorized = ['client', 'locked', 'agent-key'].map((name) =>
-    readFile(join(dir, `${name}.pub`), 'utf8'),
-  );
-  pi = await startTestSshd({
-    hostKey,
-    authorizedKeys: (await Promise.all(authorized)).join(''),
-    files: [{ path: '/var/lib/bootstrap/marker', content: 'hello\n', mode: 0o640 }],
-    commands: { systemctl: 'echo "stub systemctl $*"\nexit 3' },
-  });
-  await pi.ready;
+  target = await startPinnedPi('firstboot-ssh-it-');
+  ({ dir, hostKey, pinnedKeyLine, pinnedFingerprint, pi, keys } = target);
 });
-afterAll(async () => {
-  await pi?.stop();
-  await rm(dir, { recursive: true, force: true });
-});
+afterAll(() => target?.stop());
 
 describe('connectPinned against the provisioned host key', () => {
   it('logs in when the presented key is the pinned one, and runs commands', async () => {
@@ -333,91 +227,5 @@ describe('connectPinned connection faults', () => {
     } finally {
       await slow.stop();
     }
-  });
-});
-
-describe('PinnedSession', () => {
-  let session: PinnedSession;
-  let web: Server;
-  let webPort: number;
-  beforeAll(async () => {
-    session = await trustedSession();
-    web = createHttpServer((req, res) => {
-      if (req.url === '/health') res.end('ok');
-      else res.writeHead(404).end('nope');
-    });
-    await new Promise<void>((resolve) => web.listen(0, '127.0.0.1', resolve));
-    webPort = (web.address() as AddressInfo).port;
-  });
-  afterAll(async () => {
-    await session?.close();
-    web?.close();
-  });
-
-  it('GETs through the tunnel opened by the Pi', async () => {
-    const health = await session.httpGet(`http://127.0.0.1:${webPort}/health`, { timeoutMs: 5_000 });
-    expect(health).toEqual({ status: 200, body: 'ok' });
-    const missing = await session.httpGet(`http://localhost:${webPort}/missing?x=1`, { timeoutMs: 5_000 });
-    expect(missing).toEqual({ status: 404, body: 'nope' });
-    // The Pi's sshd made the connections, not this process.
-    expect(await readFile(pi.logFile, 'utf8')).toMatch(
-      new RegExp(`direct_tcpip: .*target 127\\.0\\.0\\.1 port ${webPort}`),
-    );
-  });
-
-  it('verifies https certificates, trusting a self-signed one only when given as a CA', async () => {
-    const key = join(dir, 'tls.key');
-    const cert = join(dir, 'tls.crt');
-    const made = spawnSync('openssl', [
-      ...[
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:prime256v1',
-        '-nodes',
-        '-days',
-        '1',
-      ],
-      ...['-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost', '-keyout', key, '-out', cert],
-    ]);
-    expect(made.status, made.stderr.toString()).toBe(0);
-    const secure = createHttpsServer({ key: await readFile(key), cert: await readFile(cert) }, (_req, res) =>
-      res.end('secure'),
-    );
-    await new Promise<void>((resolve) => secure.listen(0, '127.0.0.1', resolve));
-    const url = `https://localhost:${(secure.address() as AddressInfo).port}/`;
-    try {
-      const refused = await rejection(session.httpGet(url, { timeoutMs: 5_000 }));
-      expect(refused.code, refused.message).toBe('firstboot-http-tls');
-      const ca = await readFile(cert);
-      expect(await session.httpGet(url, { timeoutMs: 5_000, ca })).toEqual({ status: 200, body: 'secure' });
-    } finally {
-      secure.close();
-    }
-  });
-
-  it('says when the Pi cannot connect to the URL', async () => {
-    const error = await rejection(session.httpGet('http://127.0.0.1:1/', { timeoutMs: 5_000 }));
-    expect(error.code).toBe('firstboot-http-failed');
-  });
-
-  it('stops a command at its timeout and keeps the session usable', async () => {
-    const started = Date.now();
-    const result = await session.exec('sleep 5', { timeoutMs: 500 });
-    expect(result).toMatchObject({ timedOut: true, exitCode: null });
-    expect(Date.now() - started).toBeLessThan(1_500);
-    expect((await session.exec('echo still here', { timeoutMs: 5_000 })).stdout).toBe('still here\n');
-    // We asked sshd to KILL it; OpenSSH refuses signals for root logins ("session signalling requires privilege
-    // separation"), so as root the command runs on until it ends by itself, its output discarded.
-    expect(await readFile(pi.logFile, 'utf8')).toMatch(/req signal/);
-  });
-
-  it('throws CancelledError when a command is cancelled', async () => {
-    const error = await session
-      .exec('sleep 5', { timeoutMs: 5_000, signal: AbortSignal.timeout(200) })
-      .catch((e) => e);
-    expect(error).toBeInstanceOf(CancelledError);
   });
 });

@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { FirstBootReport, type HostCheckInput } from '../../src/contract/index.js';
+import { FirstBootReport, taskResultOf, type HostCheckInput } from '../../src/contract/index.js';
 import type { Core } from '../../src/core.js';
 import { writeDeploySshConfig } from '../../src/firstboot/deploy-ssh-config.js';
 import { clientKey, provisionPi, startPi, type ProvisionedPi } from '../fixtures/provisioned-pi.js';
@@ -18,6 +18,7 @@ import { tempCore, type TempCore } from '../helpers/temp-core.js';
 const BUNDLE = join(process.cwd(), 'dist', 'cli', 'companion.cjs');
 let dir: string;
 let core: Core;
+const reportOf = async (id: string) => taskResultOf('first-boot', await core.tasks.result(id));
 let temp: TempCore | undefined;
 let pi: ProvisionedPi;
 let client: { file: string; publicLine: string };
@@ -79,7 +80,11 @@ describe('first boot against a real sshd', () => {
     ]);
     const sshd = await pi22();
     await sshd.ready;
-    const task = core.firstBoot.start({ host: 'pi', address: `127.0.0.1:${sshd.port}`, timeoutSeconds: 30 });
+    const task = await core.firstBoot.start({
+      host: 'pi',
+      address: `127.0.0.1:${sshd.port}`,
+      timeoutSeconds: 30,
+    });
     const report = await task.result;
     expect(report.passed).toBe(true);
     expect(report.found).toEqual({ address: '127.0.0.1', port: sshd.port, via: 'manual' });
@@ -123,9 +128,13 @@ describe('first boot against a real sshd', () => {
       commands: { systemctl: 'echo degraded', nmcli: 'echo "Home:802-11-wireless:wlan0:activated"' },
     });
     await sshd.ready;
-    const task = core.firstBoot.start({ host: 'pi', address: `127.0.0.1:${sshd.port}`, timeoutSeconds: 30 });
+    const task = await core.firstBoot.start({
+      host: 'pi',
+      address: `127.0.0.1:${sshd.port}`,
+      timeoutSeconds: 30,
+    });
     await expect(task.result).rejects.toMatchObject({ code: 'firstboot-checks-failed' });
-    const report = core.firstBoot.report(task.id)!;
+    const report = (await reportOf(task.id))!;
     const byId = Object.fromEntries(report.checks.map((c) => [c.id, c]));
     expect(byId['builtin:system-running']?.status).toBe('fail');
     expect(byId['profile:0']).toMatchObject({ status: 'fail', summary: 'exit 3 (expected 0)' });
@@ -159,15 +168,13 @@ describe('first boot against a real sshd', () => {
         wifiCountry: 'DE',
         access: { identityFile: client.file },
       });
-      const task = core.firstBoot.start({
+      const task = await core.firstBoot.start({
         host: 'pi-wifi',
         address: `127.0.0.1:${sshd.port}`,
         timeoutSeconds: 30,
       });
       await task.result.catch(() => undefined);
-      return core.firstBoot
-        .report(task.id)!
-        .checks.find((c) => c.name === 'system-connections.env is private');
+      return (await reportOf(task.id))!.checks.find((c) => c.name === 'system-connections.env is private');
     };
     expect(await run(0o600)).toMatchObject({ status: 'pass' });
     expect(await run(0o644)).toMatchObject({
@@ -186,9 +193,13 @@ describe('first boot against a real sshd', () => {
     };
     const sshd = await pi22({}, { ...pi, ...otherKey });
     await sshd.ready;
-    const task = core.firstBoot.start({ host: 'pi', address: `127.0.0.1:${sshd.port}`, timeoutSeconds: 30 });
+    const task = await core.firstBoot.start({
+      host: 'pi',
+      address: `127.0.0.1:${sshd.port}`,
+      timeoutSeconds: 30,
+    });
     await expect(task.result).rejects.toMatchObject({ code: 'firstboot-host-key-mismatch' });
-    const report = core.firstBoot.report(task.id)!;
+    const report = (await reportOf(task.id))!;
     expect(report.trust.status).toBe('mismatch');
     expect(report.trust.pinnedFingerprint).toBe(pi.fingerprint);
     expect(report.trust.presentedFingerprint).not.toBe(pi.fingerprint);
@@ -217,7 +228,11 @@ describe('first boot against a real sshd', () => {
     await configure([]);
     const started = Date.now();
     const sshd = await pi22({ delayMs: 10_000 });
-    const task = core.firstBoot.start({ host: 'pi', address: `127.0.0.1:${sshd.port}`, timeoutSeconds: 60 });
+    const task = await core.firstBoot.start({
+      host: 'pi',
+      address: `127.0.0.1:${sshd.port}`,
+      timeoutSeconds: 60,
+    });
     const report = await task.result;
     expect(report.passed).toBe(true);
     expect(Date.now() - started).toBeGreaterThanOrEqual(10_000);

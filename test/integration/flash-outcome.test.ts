@@ -67,4 +67,24 @@ describe('the outcome of a flash', () => {
     await rejection(run.result);
     expect(core.tasks.get(run.id).outcome).toBe(`${device} is unusable until flashed again.`);
   });
+
+  it('refuses a second flash to a card a running flash holds, before it touches anything', async () => {
+    const device = await loopDevice(dir, big.imageSize + 16 * MIB);
+    const run = await core.flash.start({
+      image: big.compressedPath!,
+      devices: [device],
+      showAllDrives: true,
+    });
+    const error = await rejection(
+      core.flash.start({ image: fixture.compressedPath!, devices: [device], showAllDrives: true }),
+    );
+    expect(error.code).toBe('flash-drive-busy');
+    expect(error.message).toMatch(/is being written by "Flash .*"\. Nothing was written by this attempt/);
+    expect(
+      core.tasks.list().filter((task) => task.kind === 'flash' && task.state === 'running'),
+    ).toHaveLength(1);
+    core.tasks.cancel(run.id);
+    await rejection(run.result);
+    expect(core.tasks.holderOf(`drive:${device}`)).toBeNull();
+  });
 });

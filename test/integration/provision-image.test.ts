@@ -178,7 +178,9 @@ describe('companion provision-image', () => {
     const [a, b] = await Promise.all([companion(args('race-a')), companion(args('race-b'))]);
     const winners = [a, b].filter((r) => r.code === 0);
     expect(winners).toHaveLength(1);
-    expect([a, b].find((r) => r.code !== 0)!.stderr).toMatch(/already exists|appeared while provisioning/);
+    expect([a, b].find((r) => r.code !== 0)!.stderr).toMatch(
+      /already exists|appeared while provisioning|is already being provisioned by another window/,
+    );
     const json = JSON.parse(winners[0]!.stdout);
     // The image at dest is the winner's: it holds the host key the winner reported.
     const pubFile = join(dir, 'race-winner.pub');

@@ -1,33 +1,16 @@
-import { useEffect, useState } from 'react';
-import type { ErrorInfo, FirstBootReport, HostProfile } from '../../../src/contract/index.js';
+import { useState } from 'react';
+import type { ErrorInfo, HostProfile } from '../../../src/contract/index.js';
 import { ErrorNotice } from '../../components/error-notice.js';
 import { PageFrame } from '../../components/page-frame.js';
 import { call, companion, errorInfo } from '../../lib/companion.js';
 import { useLoad } from '../../lib/use-load.js';
 import { useTask } from '../../lib/use-task.js';
+import { useTaskResult } from '../../lib/use-task-result.js';
 import { assertNever, type PageEntry } from '../navigation.js';
 import { formatTarget, type FirstBootStep } from './first-boot-state.js';
 import { HostAccessForm } from './host-access-form.js';
 import { NextStepsView } from './next-steps-view.js';
 import { ReportView } from './report-view.js';
-
-/** The live report of a run: re-read whenever its task reports a change. */
-function useFirstBootReport(taskId: string | null): FirstBootReport | null {
-  const task = useTask(taskId);
-  const [report, setReport] = useState<FirstBootReport | null>(null);
-  const tick = `${task?.state}-${task?.progress?.done ?? 0}`;
-  useEffect(() => {
-    if (!taskId) return;
-    let live = true;
-    call(companion().firstBoot.report({ id: taskId }))
-      .then(({ report: next }) => live && setReport(next))
-      .catch(() => undefined);
-    return () => {
-      live = false;
-    };
-  }, [taskId, tick]);
-  return report?.host && taskId ? report : null;
-}
 
 /** First boot: pick the host → connection and checks → find, trust, log in, check → next steps. */
 export function FirstBootPage({ page }: { page: PageEntry }) {
@@ -135,7 +118,7 @@ function RunView({
   onBack: () => void;
 }) {
   const task = useTask(step.taskId);
-  const report = useFirstBootReport(step.taskId);
+  const report = useTaskResult('first-boot', step.taskId);
   const running = task?.state === 'running' || task === undefined;
   const presented = report?.trust.presentedKeyLine;
   return (

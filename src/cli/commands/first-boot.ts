@@ -1,5 +1,5 @@
 import { type Command, InvalidArgumentError } from 'commander';
-import type { FirstBootReport } from '../../contract/index.js';
+import { taskResultOf, type FirstBootReport } from '../../contract/index.js';
 import { formatAddressPort } from '../../firstboot/index.js';
 import { CliError } from '../cli-error.js';
 import { ExitCode } from '../exit-codes.js';
@@ -95,7 +95,8 @@ export function registerFirstBootCommand(program: Command, session: CliSession):
               onCancelRequested: () => session.io.err('Cancelling… (press Ctrl-C again to stop waiting)\n'),
             },
           );
-          return { task, report: core.firstBoot.report(task.id) };
+          const report = taskResultOf('first-boot', await session.call('tasks.result', { id: task.id }));
+          return { task, report };
         } finally {
           unsubscribe();
         }

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { taskResultOf } from '../../contract/index.js';
 import { CliError } from '../cli-error.js';
 import { ExitCode } from '../exit-codes.js';
 import { wantsJson } from '../options.js';
@@ -49,7 +50,7 @@ export function registerFlashCommand(program: Command, session: CliSession): voi
       );
       const failure = taskFailure(task);
       if (failure) throw failure;
-      const result = core.flash.resultOf(task.id);
+      const result = taskResultOf('flash', await session.call('tasks.result', { id: task.id }));
       if (!result)
         throw new CliError('The flash finished without a result.', 'Report this bug.', ExitCode.failed);
       if (json) session.printJson(result);

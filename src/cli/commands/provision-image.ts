@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
 import {
   HostName,
+  taskResultOf,
   type FileInfo,
   type ProvisionRecord,
   type ProvisionRequest,
@@ -89,7 +90,7 @@ export function registerProvisionImageCommand(program: Command, session: CliSess
       );
       const failure = taskFailure(task);
       if (failure) throw failure;
-      const outcome = core.provision.outcomeOf(task.id);
+      const outcome = taskResultOf('provision', await session.call('tasks.result', { id: task.id }));
       if (!outcome) {
         throw new CliError(
           'The task succeeded but left no provisioning record.',

@@ -7,7 +7,19 @@ import { renderTable } from '../format/table.js';
 import { integerOption, wantsJson } from '../options.js';
 import type { CliSession } from '../session.js';
 
-/** `companion tasks` (recent history) and `companion tasks log <id>`. */
+/** A typo is the user's to fix, not "a bug in the app": checked here, not only in the router. */
+function checkedTaskId(id: string): string {
+  if (!TaskId.safeParse(id).success) {
+    throw new CliError(
+      `"${id}" is not a task id.`,
+      'Task ids look like t-…; "companion tasks" lists them.',
+      ExitCode.usage,
+    );
+  }
+  return id;
+}
+
+/** `companion tasks` (recent history), `companion tasks log <id>` and `companion tasks result <id>`. */
 export function registerTasksCommand(program: Command, session: CliSession): void {
   const tasks = program
     .command('tasks')
@@ -26,17 +38,26 @@ export function registerTasksCommand(program: Command, session: CliSession): voi
     .argument('<id>', 'the task id, as "companion tasks" shows it')
     .option('--json', 'print the log lines as JSON')
     .action(async (id: string, _options, command: Command) => {
-      // Checked here, not only in the router: a typo is the user's to fix, not "a bug in the app".
-      if (!TaskId.safeParse(id).success) {
-        throw new CliError(
-          `"${id}" is not a task id.`,
-          'Task ids look like t-…; "companion tasks" lists them.',
-          ExitCode.usage,
-        );
-      }
-      const lines = await session.call('tasks.log', { id });
+      const lines = await session.call('tasks.log', { id: checkedTaskId(id) });
       if (wantsJson(command)) session.printJson(lines);
       else session.io.out(lines.map(formatLogLine).join(''));
+    });
+
+  tasks
+    .command('result')
+    .description(
+      "print what a task made, as JSON (a first-boot report, a flash's cards), kept with the history",
+    )
+    .argument('<id>', 'the task id, as "companion tasks" shows it')
+    .action(async (id: string) => {
+      const { result } = await session.call('tasks.result', { id: checkedTaskId(id) });
+      if (result === null)
+        throw new CliError(
+          `Task ${id} left no result.`,
+          'It failed or was cancelled before it made one; "companion tasks log <id>" says how far it got.',
+          ExitCode.failed,
+        );
+      session.printJson(result);
     });
 }
 

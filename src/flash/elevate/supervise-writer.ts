@@ -1,7 +1,7 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { constants, openSync } from 'node:fs';
 import { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
+import { startTool, type StartedTool, type ToolExit } from '../../tools/index.js';
 import type { FlashProgress, WriteImageToDeviceResult } from '../write/write-image-to-device.js';
 import { FlashError } from '../flash-errors.js';
 import { readLines } from './line-stream.js';
@@ -20,10 +20,10 @@ export interface SuperviseOptions {
 
 /** A writer mid-write usually stops within a block; a card stuck in a flush can take seconds. */
 export const CANCEL_GRACE_MS = 10_000;
-const STDERR_TAIL = 4096;
+const STDERR_TAIL_BYTES = 4096;
 
 /** The two ends of the protocol: the child's stdio, or on macOS the pipes opened read-write (never blocking). */
-function protocolStreams(plan: WriterLaunch, child: ChildProcess) {
+function protocolStreams(plan: WriterLaunch, child: StartedTool) {
   if (plan.pipes) {
     const toWriter = new Socket({ fd: openSync(plan.pipes.in, constants.O_RDWR), readable: false });
     const fromWriter = new Socket({ fd: openSync(plan.pipes.out, constants.O_RDWR), writable: false });
@@ -45,16 +45,29 @@ function writerStillRunning(pid: number | undefined, request: WriterRequest): Fl
 /** What the supervisor learns while the writer runs; read when the process has gone. */
 interface WriterObservations {
   outcome: WriterExit['outcome'];
-  stderr: string;
   cancelRequested: boolean;
   /** Why we stopped listening (a malformed line): the verdict once the process is gone. */
   failure: unknown;
 }
 
-function spawnWriter(plan: WriterLaunch): ChildProcess {
-  return spawn(plan.file, plan.args, {
-    stdio: ['pipe', 'pipe', 'pipe'],
-    ...(plan.env ? { env: { ...process.env, ...plan.env } } : {}),
+function startWriter(
+  plan: WriterLaunch,
+  options: SuperviseOptions,
+  log: (line: string) => void,
+): StartedTool {
+  return startTool(plan.file, plan.args, {
+    stdin: 'pipe',
+    env: plan.env,
+    // In this process's group and session: pkexec's text agent asks for the password on the controlling terminal,
+    // which a new session would not have. Only the started process is ever signalled (kill below).
+    ownProcessGroup: false,
+    stderrTailBytes: STDERR_TAIL_BYTES,
+    // Its last line is the outcome: wait for the pipe to close, however long something holds it.
+    closeGraceMs: Infinity,
+    onSpawn: (pid) => {
+      log(`Started the privileged writer (pid ${pid}, ${plan.via})`);
+      options.onSpawn?.(pid);
+    },
   });
 }
 
@@ -90,13 +103,13 @@ function writerResult(
   request: WriterRequest,
   launcher: { path: string; args: readonly string[] },
   seen: WriterObservations,
-  exit: { code: number | null; signal: NodeJS.Signals | null },
+  exit: ToolExit,
 ): WriteImageToDeviceResult {
   return interpretWriterExit({
     via: plan.via,
     code: exit.code,
     signal: exit.signal,
-    stderr: seen.stderr,
+    stderr: exit.stderr,
     outcome: seen.outcome,
     cancelRequested: seen.cancelRequested,
     launcher: launcher.path,
@@ -119,9 +132,9 @@ export function superviseWriter(
 ): Promise<WriteImageToDeviceResult> {
   const { signal, onProgress, log = () => {}, cancelGraceMs = CANCEL_GRACE_MS } = options;
   return new Promise((resolve, reject) => {
-    const child = spawnWriter(plan);
+    const child = startWriter(plan, options, log);
     const { toWriter, fromWriter } = protocolStreams(plan, child);
-    const seen: WriterObservations = { outcome: null, stderr: '', cancelRequested: false, failure: null };
+    const seen: WriterObservations = { outcome: null, cancelRequested: false, failure: null };
     let settled = false;
     const timers: NodeJS.Timeout[] = [];
     const finish = (action: () => void) => {
@@ -132,9 +145,9 @@ export function superviseWriter(
       if (plan.pipes) [toWriter, fromWriter].forEach((s) => s.destroy());
       action();
     };
-    // A refused kill (a pkexec'd writer is root's process) arrives as an 'error' event, not a throw.
+    // A refused kill (a pkexec'd writer is root's process) returns false rather than throwing.
     const kill = (why: string) => {
-      if (child.exitCode !== null || child.signalCode !== null) return;
+      if (!child.running) return;
       log(`${why}: killing the privileged writer (pid ${child.pid}, SIGKILL)`);
       if (child.kill('SIGKILL')) return;
       log(`The privileged writer (pid ${child.pid}) could not be killed; waiting for it to stop`);
@@ -162,24 +175,15 @@ export function superviseWriter(
     };
     // EPIPE when the writer (or pkexec) is gone before reading: its exit code tells the story.
     toWriter.on('error', () => {});
-    child.stderr?.setEncoding('utf8');
-    child.stderr?.on('data', (chunk: string) => (seen.stderr = (seen.stderr + chunk).slice(-STDERR_TAIL)));
     readWriterEvents(fromWriter, seen, { onProgress, log }, stopListening);
-    child.on('spawn', () => {
-      if (child.pid === undefined) return;
-      log(`Started the privileged writer (pid ${child.pid}, ${plan.via})`);
-      options.onSpawn?.(child.pid);
-    });
-    child.on('error', (error) => {
-      // Before 'spawn' there is no process to wait for; after it, the error was a refused kill (handled above).
-      if (child.pid === undefined) finish(() => reject(error));
-    });
-    // 'close' comes after the exit (the process has been reaped) and after its output was read to the end.
-    child.on('close', (code, sig) => {
+    // Settles after the exit (the process has been reaped) and after its output was read to the end.
+    void child.exited.then((exit) => {
       finish(() => {
+        // Before the start there is no process to wait for.
+        if (exit.error) return reject(exit.error);
         if (seen.failure) return reject(seen.failure);
         try {
-          resolve(writerResult(plan, request, launcher, seen, { code, signal: sig }));
+          resolve(writerResult(plan, request, launcher, seen, exit));
         } catch (error) {
           reject(error);
         }

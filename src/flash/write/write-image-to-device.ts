@@ -1,3 +1,4 @@
+import type { DeviceWriteResult } from '../../contract/index.js';
 import { describeError } from '../../errors.js';
 import {
   hasPartitionTableSignature,
@@ -68,14 +69,6 @@ export interface WriteImageToDeviceOptions {
 }
 
 /** How one device of a (multi-)write ended. */
-export interface DeviceWriteResult {
-  device: string;
-  ok: boolean;
-  bytesWritten: number;
-  verified: boolean;
-  error?: { code: string; message: string; hint: string };
-}
-
 export interface WriteImageToDeviceResult {
   /** The decompressed image's size: what every successful device holds. */
   bytesWritten: number;

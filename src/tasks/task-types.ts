@@ -1,0 +1,42 @@
+import type { LogLine, TaskProgress, TaskSnapshot } from '../contract/index.js';
+
+export interface ProgressUpdate {
+  phase: string;
+  done: number;
+  total?: number | null;
+  unit?: TaskProgress['unit'];
+}
+
+/** What a running task may do: report, log, learn it was cancelled. */
+export interface TaskContext<R = unknown> {
+  readonly taskId: string;
+  readonly signal: AbortSignal;
+  progress(update: ProgressUpdate): void;
+  log(message: string, level?: LogLine['level']): void;
+  /** Registers a secret so any log line containing it is masked. */
+  redact(secret: string): void;
+  /** Says, in words, what state the task leaves things in (shown on success, failure and cancel). */
+  setOutcome(text: string): void;
+  /**
+   * What the task has made so far (a live report, the cards written before one failed), checked against its kind's
+   * schema: `tasks.result` answers it and a `task.detail` event carries it. The runner's return value is the last.
+   */
+  setResult(value: R): void;
+}
+
+export type TaskRunner<T> = (ctx: TaskContext<T>) => Promise<T>;
+
+export interface StartOptions<R> {
+  /** Keys only one running task may hold, in this process and across processes: `host:pi`, `drive:/dev/sdb`. */
+  exclusiveKeys?: readonly string[];
+  /** The error for a start refused because `key` is held: by `holder` in this process, or (null) by another one. */
+  whenBusy?: (key: string, holder: TaskSnapshot | null) => Error;
+  /** What the history keeps of the result (all of it by default); this process still answers the whole result. */
+  storedResult?(result: R): R;
+}
+
+export interface StartedTask<T> {
+  id: string;
+  /** Settles with the runner's value, or rejects with why it failed or was cancelled. */
+  result: Promise<T>;
+}
