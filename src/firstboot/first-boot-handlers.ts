@@ -15,7 +15,7 @@ export function firstBootHandlers(
     ),
     'firstBoot.deploy': async ({ id, cols, rows }) => {
       // The command comes from the first-boot report the core wrote; the request only names the task.
-      const { file, args, env } = await firstBoot.deployCommand(id);
+      const { file, args, env } = firstBoot.deployCommand(id);
       // The same search that decided nix vs nixos-rebuild (NixOS profiles, Homebrew), not the GUI's thin PATH.
       const program = (await locateKnownProgram(file)) ?? file;
       return terminals.runCommand({ file: program, args, env }, { cols, rows });

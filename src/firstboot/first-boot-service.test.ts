@@ -105,12 +105,12 @@ describe('FirstBootService', () => {
     const pin = service(async () => ({ kind: 'trusted', session, presented, method: 'agent' }));
     const passed = await pin.start({ host: 'pi', trustPresentedKey: key.publicKeyLine });
     await passed.result;
-    expect((await pin.deployCommand(passed.id)).args).toContain('root@192.0.2.7');
+    expect(pin.deployCommand(passed.id).args).toContain('root@192.0.2.7');
 
     const failing = service(async () => ({ kind: 'trusted', session, presented, method: 'agent' }), false);
     const failed = await failing.start({ host: 'pi' });
     await expect(failed.result).rejects.toMatchObject({ code: 'firstboot-checks-failed' });
-    await expect(failing.deployCommand(failed.id)).rejects.toThrow(/no deploy command/);
+    expect(() => failing.deployCommand(failed.id)).toThrow(/no deploy command/);
   });
 
   it('keeps a key passphrase in the keychain only: not in settings, logs, reports or outcomes', async () => {

@@ -83,6 +83,8 @@ export class FirstBootService {
       {
         // Across processes too: two runs at once would race to pin the key a never-pinned Pi presents.
         exclusiveKeys: [`first-boot:${profile.name}`],
+        // What a command check printed is the Pi's to say, and shown live; the history on disk keeps only verdicts.
+        storedResult: (report) => ({ ...report, checks: report.checks.map((c) => ({ ...c, output: '' })) }),
         whenBusy: (_key, holder) =>
           new FirstBootError(
             'firstboot-busy',
@@ -96,8 +98,9 @@ export class FirstBootService {
   }
 
   /** The deploy command a finished, passing run proposed; only those are ever run for the renderer. */
-  async deployCommand(taskId: string): Promise<NonNullable<FirstBootReport['nextSteps']['deploy']>> {
-    const report = taskResultOf('first-boot', await this.deps.tasks.result(taskId));
+  deployCommand(taskId: string): NonNullable<FirstBootReport['nextSteps']['deploy']> {
+    // Only a run of this process: a report read back from disk is a record, not an instruction to run.
+    const report = taskResultOf('first-boot', this.deps.tasks.resultHeldHere(taskId));
     const deploy = report?.stage === 'done' && report.passed ? report.nextSteps.deploy : null;
     if (!deploy) {
       throw new FirstBootError(

@@ -12,7 +12,10 @@ import {
   type ResolvedProvision,
 } from './resolve-provision.js';
 
-/** The Wi-Fi file's digest stays in this process: kept on disk it would let anyone test password guesses offline. */
+/**
+ * The Wi-Fi file's digest goes only to the caller of start (the CLI's `--json`): anywhere else (events, the renderer,
+ * the history on disk) it would let whoever reads it test password guesses offline.
+ */
 function withoutWifiDigest(result: ProvisionResult): ProvisionResult {
   return { ...result, files: result.record.files };
 }
@@ -64,7 +67,7 @@ export class ProvisionService {
       {
         exclusiveKeys: [`provision:${resolved.host}`, `image-file:${resolved.dest}`],
         whenBusy: (key, holder) => busyError(resolved, key, holder),
-        storedResult: withoutWifiDigest,
+        sharedResult: withoutWifiDigest,
       },
     );
   }

@@ -18,6 +18,8 @@ export class FileLockedError extends CompanionError {
 export interface FileLockOptions {
   /** A lock not refreshed for this long belongs to a crashed process and is taken over. Default 10 s, at least 2 s. */
   staleMs?: number;
+  /** Called when another process took the lock over as stale while this one still held it. */
+  onCompromised?: () => void;
 }
 
 const MAX_RETRY_WAIT_MS = 100;
@@ -31,6 +33,7 @@ async function acquire(
   file: string,
   staleMs: number,
   retries: lockfile.LockOptions['retries'],
+  onCompromised: () => void = () => undefined,
 ): Promise<(() => Promise<void>) | null> {
   await mkdir(dirname(file), { recursive: true, mode: 0o700 });
   try {
@@ -40,8 +43,8 @@ async function acquire(
       update: staleMs / 2,
       retries,
       // The default throws from a timer and kills the process. What a lock guards is written atomically, so losing
-      // it late costs nothing worth a crash.
-      onCompromised: () => undefined,
+      // it late costs nothing worth a crash; a long claim's holder is told.
+      onCompromised,
     });
     return () => release().catch(() => undefined); // already released, or taken over as stale: nothing to undo
   } catch (error) {
@@ -86,5 +89,5 @@ export function claimFileLock(
   file: string,
   options: FileLockOptions = {},
 ): Promise<(() => Promise<void>) | null> {
-  return acquire(file, staleMsOf(options), 0);
+  return acquire(file, staleMsOf(options), 0, options.onCompromised);
 }

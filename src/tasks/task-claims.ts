@@ -10,6 +10,12 @@ export interface ClaimRefusal {
   holderTaskId: string | null;
 }
 
+/**
+ * A claim not refreshed for this long belongs to a process that died, and is taken over. Long runs refresh theirs every
+ * half of it; long enough that a busy event loop never loses one, short enough that a crash costs half a minute.
+ */
+const CLAIM_STALE_MS = 30_000;
+
 export type ClaimOutcome = { release: () => Promise<void> } | { refused: ClaimRefusal };
 
 /**
@@ -27,8 +33,15 @@ export class TaskClaims {
     return this.held.get(key);
   }
 
-  /** Claims every key for `taskId`, or none of them. */
-  async claim(taskId: string, keys: readonly string[]): Promise<ClaimOutcome> {
+  /**
+   * Claims every key for `taskId`, or none of them. `onLost` hears of a lock taken over as stale while still held
+   * (this process was stalled past CLAIM_STALE_MS, e.g. suspended): the run goes on, but should say so.
+   */
+  async claim(
+    taskId: string,
+    keys: readonly string[],
+    onLost: (key: string) => void = () => undefined,
+  ): Promise<ClaimOutcome> {
     const unique = [...new Set(keys)];
     const taken = unique.find((key) => this.held.has(key));
     if (taken !== undefined) return { refused: { key: taken, holderTaskId: this.held.get(taken) ?? null } };
@@ -42,7 +55,10 @@ export class TaskClaims {
     try {
       for (const key of unique) {
         if (!this.locksDir) break;
-        const release = await claimFileLock(join(this.locksDir, lockFileName(key)));
+        const release = await claimFileLock(join(this.locksDir, lockFileName(key)), {
+          staleMs: CLAIM_STALE_MS,
+          onCompromised: () => onLost(key),
+        });
         if (!release) {
           await releaseAll();
           return { refused: { key, holderTaskId: null } };

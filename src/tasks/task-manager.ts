@@ -11,6 +11,15 @@ import type { ProgressUpdate, StartOptions, StartedTask, TaskContext, TaskRunner
 
 const PROGRESS_INTERVAL_MS = 100;
 
+/** A started task as its manager runs it. */
+interface Job {
+  live: LiveTask;
+  ctx: TaskContext;
+  redactor: Redactor;
+  options: StartOptions<unknown>;
+  release: () => Promise<void>;
+}
+
 export interface TaskManagerOptions {
   /** Where cross-process claims of `exclusiveKeys` live (the data folder's `locks/`); without it, this process only. */
   locksDir?: string | null;
@@ -64,6 +73,13 @@ export class TaskManager {
     return this.results.read(task);
   }
 
+  /** The result of a task this process runs or ran (never one read back from disk); null when there is none. */
+  resultHeldHere(id: string): TaskResultCarrier | null {
+    const live = this.live.get(id);
+    if (live) return { id, kind: live.snapshot.kind, result: live.result };
+    return this.results.ownResult(this.get(id));
+  }
+
   /** The running task holding `key`, if one of this process does. */
   holderOf(key: string): TaskSnapshot | null {
     const id = this.claims.holderOf(key);
@@ -104,46 +120,64 @@ export class TaskManager {
     options: StartOptions<TaskResult<K>> = {},
   ): Promise<StartedTask<TaskResult<K>>> {
     const id = `t-${this.now().toString(36)}-${randomBytes(3).toString('hex')}`;
-    const claim = await this.claims.claim(id, options.exclusiveKeys ?? []);
+    let lost: ((key: string) => void) | null = null;
+    const claim = await this.claims.claim(id, options.exclusiveKeys ?? [], (key) => lost?.(key));
     if ('refused' in claim) throw this.busyError(claim.refused, options);
-    const live = this.register(id, kind, title);
     const redactor = new Redactor();
-    const ctx = this.contextFor<K>(live, kind, redactor);
-    // The task runs whether or not the history can be saved (a full data folder): say so in its log instead.
-    this.history.save(this.list()).catch((error: unknown) => ctx.log(historyNote(error), 'warn'));
-    this.emitUpdate(live);
-    ctx.log(`Started: ${title}`);
-
-    const result = (async () => {
-      try {
-        const value = checkedResult(kind, await run(ctx));
-        if (live.controller.signal.aborted) throw live.controller.signal.reason;
-        live.result = redactDeep(value, redactor);
-        await this.finish(live, ctx, 'succeeded', null, options);
-        return value;
-      } catch (error) {
-        const cancelled = live.controller.signal.aborted;
-        const info = describeError(cancelled ? live.controller.signal.reason : error);
-        ctx.log(`${cancelled ? 'Cancelled' : 'Failed'}: ${info.message}`, cancelled ? 'warn' : 'error');
-        const unexpected = isCode<CoreErrorCode>(info.code, 'internal');
-        if (!cancelled && error instanceof Error && unexpected && error.stack) {
-          ctx.log(error.stack, 'debug');
-        }
-        await this.finish(
-          live,
-          ctx,
-          cancelled ? 'cancelled' : 'failed',
-          { ...info, message: redactor.apply(info.message), hint: redactor.apply(info.hint) },
-          options,
+    const shared = (value: TaskResult<K>) =>
+      redactDeep(options.sharedResult ? options.sharedResult(value) : value, redactor);
+    let job: Job;
+    try {
+      const live = this.register(id, kind, title);
+      const ctx = this.contextFor<K>(live, kind, redactor, shared);
+      job = { live, ctx, redactor, options: options as StartOptions<unknown>, release: claim.release };
+      lost = (key) =>
+        ctx.log(
+          `This run's hold on ${key} lapsed (the app was stalled); another run may have started.`,
+          'warn',
         );
-        throw cancelled ? live.controller.signal.reason : error;
-      } finally {
-        await claim.release();
-      }
-    })();
+      // The task runs whether or not the history can be saved (a full data folder): say so in its log instead.
+      this.history.save(this.list()).catch((error: unknown) => ctx.log(historyNote(error), 'warn'));
+      this.emitUpdate(live);
+      ctx.log(`Started: ${title}`);
+    } catch (error) {
+      await claim.release();
+      throw error;
+    }
+    const result = this.runJob(job, kind, run, shared);
     // Callers that only watch events must not see an unhandled rejection.
-    live.settled = result.catch(() => undefined);
+    job.live.settled = result.catch(() => undefined);
     return { id, result };
+  }
+
+  private async runJob<K extends TaskKind>(
+    job: Job,
+    kind: K,
+    run: TaskRunner<TaskResult<K>>,
+    shared: (value: TaskResult<K>) => unknown,
+  ): Promise<TaskResult<K>> {
+    const { live, ctx, redactor } = job;
+    try {
+      const value = checkedResult(kind, await run(ctx as TaskContext<TaskResult<K>>));
+      if (live.controller.signal.aborted) throw live.controller.signal.reason;
+      live.result = shared(value);
+      await this.finish(job, 'succeeded', null);
+      return value;
+    } catch (error) {
+      const cancelled = live.controller.signal.aborted;
+      const info = describeError(cancelled ? live.controller.signal.reason : error);
+      ctx.log(`${cancelled ? 'Cancelled' : 'Failed'}: ${info.message}`, cancelled ? 'warn' : 'error');
+      const unexpected = isCode<CoreErrorCode>(info.code, 'internal');
+      if (!cancelled && error instanceof Error && unexpected && error.stack) ctx.log(error.stack, 'debug');
+      await this.finish(job, cancelled ? 'cancelled' : 'failed', {
+        ...info,
+        message: redactor.apply(info.message),
+        hint: redactor.apply(info.hint),
+      });
+      throw cancelled ? live.controller.signal.reason : error;
+    } finally {
+      await job.release(); // again, for a throw inside finish: releasing twice is harmless
+    }
   }
 
   private register(id: string, kind: TaskKind, title: string): LiveTask {
@@ -161,6 +195,7 @@ export class TaskManager {
     live: LiveTask,
     kind: K,
     redactor: Redactor,
+    shared: (value: TaskResult<K>) => unknown,
   ): TaskContext<TaskResult<K>> {
     return {
       taskId: live.snapshot.id,
@@ -181,7 +216,7 @@ export class TaskManager {
         live.snapshot = { ...live.snapshot, outcome: redactor.apply(text) };
       },
       setResult: (value) => {
-        live.result = redactDeep(checkedResult(kind, value), redactor);
+        live.result = shared(checkedResult(kind, value));
         this.emitDetail(live);
       },
     };
@@ -204,20 +239,17 @@ export class TaskManager {
     this.events.emit({ type: 'task.updated', task: live.snapshot });
   }
 
-  private async finish(
-    live: LiveTask,
-    ctx: TaskContext,
-    state: TaskSnapshot['state'],
-    error: TaskSnapshot['error'],
-    options: StartOptions<unknown>,
-  ): Promise<void> {
+  private async finish(job: Job, state: TaskSnapshot['state'], error: TaskSnapshot['error']): Promise<void> {
+    const { live, ctx } = job;
     if (state === 'succeeded') ctx.log('Done.');
     live.snapshot = { ...live.snapshot, state, error, endedAt: new Date(this.now()).toISOString() };
     // Stored before the task shows as ended, so whoever sees it end can read its result.
-    const stored = await this.storeResult(live, options);
+    const stored = await this.storeResult(live, job.options);
     if (stored) ctx.log(stored, 'warn');
     await live.logWrites;
     this.live.delete(live.snapshot.id);
+    // Free before anyone hears the task ended: a start made on that news must not find the keys still held.
+    await job.release();
     this.finished.push(live.snapshot);
     if (live.result !== null) this.results.keep(live.snapshot.id, live.result);
     try {

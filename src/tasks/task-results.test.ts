@@ -70,6 +70,23 @@ describe('task results', () => {
     expect(taskResultOf('provision', await second.result(run.id))).toBeNull();
   });
 
+  it('gives the whole result only to the caller of start; events, tasks.result and the history get the shared one', async () => {
+    const tasks = await manager();
+    const run = await tasks.start(
+      'self-test',
+      'Shared',
+      async (ctx) => (ctx.setResult({ steps: 2 }), { steps: 9 }),
+      {
+        sharedResult: ({ steps }) => ({ steps: steps * 100 }),
+      },
+    );
+    expect(await run.result).toEqual({ steps: 9 });
+    const details = seen.flatMap((e) => (e.type === 'task.detail' && e.id === run.id ? [e.result] : []));
+    expect(details).toEqual([{ steps: 200 }, { steps: 900 }]);
+    expect(taskResultOf('self-test', await tasks.result(run.id))).toEqual({ steps: 900 });
+    expect(taskResultOf('self-test', await (await manager()).result(run.id))).toEqual({ steps: 900 });
+  });
+
   it('keeps the result a failed task made before it failed', async () => {
     const tasks = await manager();
     const run = await tasks.start('self-test', 'Half', async (ctx) => {
@@ -130,6 +147,24 @@ describe('exclusive keys', () => {
     expect(tasks.holderOf('host:pi')).toBeNull();
     await (
       await tasks.start('self-test', 'Third', async () => ({ steps: 0 }), { exclusiveKeys: ['host:pi'] })
+    ).result;
+  });
+
+  it('has let go of its keys by the time anyone hears it ended', async () => {
+    const tasks = await manager();
+    const restarted: Promise<unknown>[] = [];
+    events.subscribe((event) => {
+      if (event.type === 'task.updated' && event.task.title === 'First' && event.task.state === 'succeeded')
+        restarted.push(
+          tasks.start('self-test', 'Next', async () => ({ steps: 2 }), { exclusiveKeys: ['host:pi'] }),
+        );
+    });
+    await (
+      await tasks.start('self-test', 'First', async () => ({ steps: 1 }), { exclusiveKeys: ['host:pi'] })
+    ).result;
+    expect(restarted).toHaveLength(1);
+    await (
+      await (restarted[0] as ReturnType<typeof tasks.start>)
     ).result;
   });
 

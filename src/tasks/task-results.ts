@@ -47,6 +47,10 @@ export class FinishedResults {
     for (const id of this.own.keys()) if (!ids.has(id)) this.own.delete(id);
   }
 
+  ownResult(task: TaskSnapshot): TaskResultCarrier | null {
+    return this.own.has(task.id) ? { id: task.id, kind: task.kind, result: this.own.get(task.id) } : null;
+  }
+
   async read(task: TaskSnapshot): Promise<TaskResultCarrier> {
     const carrier = { id: task.id, kind: task.kind, result: null as unknown };
     if (this.own.has(task.id)) return { ...carrier, result: this.own.get(task.id) };

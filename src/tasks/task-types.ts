@@ -31,12 +31,17 @@ export interface StartOptions<R> {
   exclusiveKeys?: readonly string[];
   /** The error for a start refused because `key` is held: by `holder` in this process, or (null) by another one. */
   whenBusy?: (key: string, holder: TaskSnapshot | null) => Error;
-  /** What the history keeps of the result (all of it by default); this process still answers the whole result. */
+  /**
+   * What of the result leaves the runner (events, `tasks.result`, the history); all of it by default. Only the caller
+   * of `start` gets the whole value (the CLI's `--json`), through `StartedTask.result`.
+   */
+  sharedResult?(result: R): R;
+  /** What the history keeps on disk of the shared result; all of it by default. */
   storedResult?(result: R): R;
 }
 
 export interface StartedTask<T> {
   id: string;
-  /** Settles with the runner's value, or rejects with why it failed or was cancelled. */
+  /** Settles with the runner's whole value, or rejects with why it failed or was cancelled. */
   result: Promise<T>;
 }

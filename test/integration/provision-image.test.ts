@@ -214,6 +214,11 @@ describe('companion provision-image', () => {
     );
     const settings = await readFile(join(home, 'settings.json'), 'utf8');
     expect(settings).not.toContain(printed.sha256);
+    // Nor does the task's result, kept with the history for others to read.
+    const results = (await readdir(join(home, 'tasks'))).filter((f) => f.endsWith('.result.json'));
+    expect(results.length).toBeGreaterThan(0);
+    for (const file of results)
+      expect(await readFile(join(home, 'tasks', file), 'utf8')).not.toContain(printed.sha256);
     expect(settings).not.toContain(PSK);
     const saved = JSON.parse(settings).hosts.find((h: { name: string }) => h.name === 'pi12');
     expect(saved.lastProvision.files.find((f: { path: string }) => f.path === wifi).sha256).toBeNull();

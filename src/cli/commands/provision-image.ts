@@ -1,15 +1,17 @@
 import type { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
+import { formatIssues } from '../../api/router.js';
 import {
   HostName,
-  taskResultOf,
+  ProvisionRequest,
   type FileInfo,
+  type ProvisionResult,
   type ProvisionRecord,
-  type ProvisionRequest,
 } from '../../contract/index.js';
 import { CliError } from '../cli-error.js';
 import { ExitCode } from '../exit-codes.js';
 import { wantsJson } from '../options.js';
+import type { StartedTask } from '../../tasks/index.js';
 import type { CliSession } from '../session.js';
 import { runTaskWithProgress, taskFailure, taskProgressOptions } from '../task-progress.js';
 
@@ -83,14 +85,24 @@ export function registerProvisionImageCommand(program: Command, session: CliSess
         overwrite: options.force,
       };
       const core = await session.core();
+      // Straight to the service, not the router: only the caller of start gets the whole result, with the Wi-Fi
+      // file's digest that nothing else (events, the history) carries.
+      const checked = ProvisionRequest.safeParse(request);
+      if (!checked.success)
+        throw new CliError(
+          `Invalid options: ${formatIssues(checked.error)}.`,
+          'See `companion provision-image --help`.',
+          ExitCode.usage,
+        );
+      let started: StartedTask<ProvisionResult> | null = null;
       const task = await runTaskWithProgress(
         core,
-        async () => (await session.call('provision.start', request)).id,
+        async () => (started = await core.provision.start(checked.data)).id,
         taskProgressOptions(session.io, json),
       );
       const failure = taskFailure(task);
       if (failure) throw failure;
-      const outcome = taskResultOf('provision', await session.call('tasks.result', { id: task.id }));
+      const outcome = await (started as StartedTask<ProvisionResult> | null)?.result.catch(() => null);
       if (!outcome) {
         throw new CliError(
           'The task succeeded but left no provisioning record.',

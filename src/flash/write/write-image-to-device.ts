@@ -68,7 +68,7 @@ export interface WriteImageToDeviceOptions {
   afterWrite?: (info: { device: string; bytesWritten: number }) => Promise<void> | void;
 }
 
-/** How one device of a (multi-)write ended. */
+/** How a (multi-)write ended: the image once, and each device. */
 export interface WriteImageToDeviceResult {
   /** The decompressed image's size: what every successful device holds. */
   bytesWritten: number;
