@@ -1,13 +1,29 @@
-/** Base of every error the core raises on purpose: a stable code, a message for the user and a hint on what to do. */
+export interface CompanionErrorOptions {
+  cause?: unknown;
+  /** The hint for the command line where it differs from the app's (it names a flag instead of a field). */
+  cliHint?: string;
+  /** What a tool printed that explains it: for the task log only, never a headline. */
+  details?: string;
+}
+
+/**
+ * Base of every error the core raises on purpose: a stable code, a message for the user and a hint on what to do, in
+ * the app's words; `cliHint` says it for the command line when that differs.
+ */
 export class CompanionError extends Error {
+  readonly cliHint: string | undefined;
+  readonly details: string | undefined;
+
   constructor(
     readonly code: string,
     message: string,
     readonly hint: string,
-    options?: { cause?: unknown },
+    options: CompanionErrorOptions = {},
   ) {
-    super(message, options);
+    super(message, { cause: options.cause });
     this.name = new.target.name;
+    this.cliHint = options.cliHint;
+    this.details = options.details;
   }
 }
 
@@ -15,7 +31,7 @@ export class CompanionError extends Error {
 export class DomainError<Code extends string> extends CompanionError {
   declare readonly code: Code;
 
-  constructor(code: Code, message: string, hint: string, options?: { cause?: unknown }) {
+  constructor(code: Code, message: string, hint: string, options?: CompanionErrorOptions) {
     super(code, message, hint, options);
   }
 }
@@ -69,9 +85,17 @@ export class CancelledError extends CompanionError {
   }
 }
 
-/** Turns anything thrown into the `{code, message, hint}` triple the faces show. */
-export function describeError(error: unknown): { code: string; message: string; hint: string } {
-  if (error instanceof CompanionError) return { code: error.code, message: error.message, hint: error.hint };
+/** Turns anything thrown into the `{code, message, hint}` the faces show (with `cliHint` where it differs). */
+export function describeError(error: unknown): {
+  code: string;
+  message: string;
+  hint: string;
+  cliHint?: string;
+} {
+  if (error instanceof CompanionError) {
+    const info = { code: error.code, message: error.message, hint: error.hint };
+    return error.cliHint ? { ...info, cliHint: error.cliHint } : info;
+  }
   const message = error instanceof Error ? error.message : String(error);
   return {
     code: 'internal',

@@ -17,10 +17,12 @@ export function PageFrame({
   children: ReactNode;
 }) {
   return (
-    <section aria-labelledby="page-title" className={className ? `page ${className}` : 'page'}>
+    <section aria-labelledby={`page-title-${page.id}`} className={className ? `page ${className}` : 'page'}>
       <header className="page-header">
         <div>
-          <h1 id="page-title">{page.label}</h1>
+          <h1 id={`page-title-${page.id}`} tabIndex={-1}>
+            {page.label}
+          </h1>
           <p className="page-summary">{note ? `${page.summary} ${note}` : page.summary}</p>
         </div>
         {actions}

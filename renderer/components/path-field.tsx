@@ -1,43 +1,45 @@
-import { useId, useState } from 'react';
-import type { ErrorInfo } from '../../src/contract/index.js';
+import { useState } from 'react';
 import { call, companion, errorInfo } from '../lib/companion.js';
-import { ErrorNotice } from './error-notice.js';
+import { useFieldLines, type FieldLines, type FieldProblem } from './field-description.js';
 
-export interface PathFieldProps {
+export interface PathFieldProps extends FieldLines {
   label: string;
   value: string;
   onChange: (path: string) => void;
   purpose: 'open-file' | 'save-file' | 'folder';
   placeholder?: string;
-  note?: string;
   filters?: { name: string; extensions: string[] }[];
 }
 
-/** A path the user may type or paste, with a Browse… button for the native dialog. */
-export function PathField({ label, value, onChange, purpose, placeholder, note, filters }: PathFieldProps) {
-  const id = useId();
-  const [error, setError] = useState<ErrorInfo | null>(null);
+/** A path the user may type or paste, with a Browse… button for the native dialog; a failed dialog is its problem. */
+export function PathField({
+  label,
+  value,
+  onChange,
+  purpose,
+  placeholder,
+  filters,
+  problem,
+  ...described
+}: PathFieldProps) {
+  const [dialogError, setDialogError] = useState<FieldProblem | null>(null);
+  const { id, aria, lines } = useFieldLines({ ...described, problem: dialogError ?? problem });
   const browse = () => {
-    call(
-      companion().dialog.pickPath({
-        purpose,
-        title: label,
-        ...(value ? { defaultPath: value } : {}),
-        filters,
-      }),
-    )
+    const request = { purpose, title: label, ...(value ? { defaultPath: value } : {}), filters };
+    call(companion().dialog.pickPath(request))
       .then(({ path }) => {
-        setError(null);
+        setDialogError(null);
         if (path) onChange(path);
       })
-      .catch((e: unknown) => setError(errorInfo(e)));
+      .catch((e: unknown) => setDialogError(errorInfo(e)));
   };
   return (
-    <div className="path-field">
+    <div className="path-field checked-field">
       <label htmlFor={id}>{label}</label>
       <div className="path-row">
         <input
           id={id}
+          {...aria}
           value={value}
           onChange={(e) => onChange(e.target.value)}
           placeholder={placeholder}
@@ -48,8 +50,7 @@ export function PathField({ label, value, onChange, purpose, placeholder, note, 
           Browse…
         </button>
       </div>
-      {note && <p className="field-note">{note}</p>}
-      {error && <ErrorNotice error={error} onDismiss={() => setError(null)} />}
+      {lines}
     </div>
   );
 }

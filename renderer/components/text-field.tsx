@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
+import { useFieldLines, type FieldLines } from './field-description.js';
 
-export interface TextFieldProps {
+export interface TextFieldProps extends FieldLines {
   /** The accessible name; tests and screen readers find the field by it. */
   label: ReactNode;
   value: string;
@@ -14,12 +15,20 @@ export interface TextFieldProps {
   inputMode?: 'numeric' | 'text';
 }
 
-/** A labelled one-line text input. */
-export function TextField({ label, value, onChange, ...input }: TextFieldProps) {
-  return (
+/** A labelled one-line text input, with its note, status and problem under it. */
+export function TextField({ label, value, onChange, problem, note, status, ...input }: TextFieldProps) {
+  const { aria, lines } = useFieldLines({ problem, note, status });
+  const field = (
     <label>
       {label}
-      <input {...input} value={value} onChange={(e) => onChange(e.target.value)} />
+      <input {...input} {...aria} value={value} onChange={(e) => onChange(e.target.value)} />
     </label>
+  );
+  if (!problem && !note && !status) return field;
+  return (
+    <div className="checked-field">
+      {field}
+      {lines}
+    </div>
   );
 }

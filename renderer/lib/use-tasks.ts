@@ -1,21 +1,27 @@
-import { useCallback, useEffect, useState } from 'react';
-import type { TaskSnapshot } from '../../src/contract/index.js';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { ErrorInfo, TaskSnapshot } from '../../src/contract/index.js';
 import { call, companion, errorInfo } from './companion.js';
-import type { ErrorInfo } from '../../src/contract/index.js';
 import { useCompanionEvents } from './use-companion-events.js';
 
 /** Every task, newest first: the persisted history plus live updates pushed by the core. */
 export function useTasks(): { tasks: TaskSnapshot[]; error: ErrorInfo | null; refresh: () => void } {
   const [byId, setById] = useState<Map<string, TaskSnapshot>>(new Map());
   const [error, setError] = useState<ErrorInfo | null>(null);
+  // Tasks updated by an event while a list was in flight: their live snapshot is newer than the list's (or the
+  // list, read before they started, lacks them), whatever state they reached.
+  const liveDuringList = useRef(new Set<string>());
 
   const refresh = useCallback(() => {
+    const live = new Set<string>();
+    liveDuringList.current = live;
     call(companion().tasks.list({}))
       .then((list) => {
         setById((current) => {
           const next = new Map(list.map((task) => [task.id, task]));
-          // Keep live snapshots that arrived while the list was in flight.
-          for (const [id, task] of current) if (!next.has(id) && task.state === 'running') next.set(id, task);
+          for (const id of live) {
+            const task = current.get(id);
+            if (task) next.set(id, task);
+          }
           return next;
         });
         setError(null);
@@ -27,6 +33,7 @@ export function useTasks(): { tasks: TaskSnapshot[]; error: ErrorInfo | null; re
 
   useCompanionEvents((event) => {
     if (event.type !== 'task.updated') return;
+    liveDuringList.current.add(event.task.id);
     setById((current) => new Map(current).set(event.task.id, event.task));
   });
 

@@ -58,6 +58,18 @@ export const pages: PageEntry[] = [
   { id: 'settings', label: 'Settings', summary: 'Appearance, task history, keychain and diagnostics.' },
 ];
 
+/**
+ * A hand-over from one step of the Pi path to the next page, with what it should start from: "Flash this image"
+ * after provisioning, "Continue to first boot" after a flash. `seq` tells a page a new hand-over from an old one.
+ */
+export type Intent =
+  { page: 'flash'; image: string; host: string | null } | { page: 'first-boot'; host: string | null };
+
+export type PageIntent<P extends Intent['page']> = Extract<Intent, { page: P }> & { seq: number };
+
+/** Opens a page, or hands over to one. */
+export type Navigate = (to: PageId | Intent) => void;
+
 export function assertNever(value: never): never {
   throw new Error(`Unhandled case: ${String(value)}`);
 }

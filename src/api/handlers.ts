@@ -3,6 +3,7 @@ import { dialogHandlers } from '../dialogs/index.js';
 import { firstBootHandlers } from '../firstboot/index.js';
 import { flashHandlers } from '../flash/index.js';
 import { hostsHandlers } from '../hosts/index.js';
+import { imageHandlers } from '../image/index.js';
 import { provisionHandlers } from '../provision/index.js';
 import { keychainHandlers } from '../secrets/index.js';
 import { settingsHandlers } from '../store/index.js';
@@ -25,6 +26,7 @@ export function createHandlers(services: Services): Handlers {
     ...keychainHandlers(services.keychain),
     ...terminalHandlers(services.terminals),
     ...hostsHandlers(services.hosts),
+    ...imageHandlers(),
     ...provisionHandlers(services.provision),
     ...flashHandlers(services.flash),
     ...firstBootHandlers(services.firstBoot, services.terminals),

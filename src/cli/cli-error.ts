@@ -34,15 +34,18 @@ export function exitCodeForErrorCode(code: string): ExitCode {
   return ExitCode.failed;
 }
 
-/** Wraps the router's `{code, message, hint}` so it can be thrown through a command action. */
+/** Wraps the router's `{code, message, hint}` so it can be thrown through a command action; the CLI's hint wins. */
 export function cliErrorFrom(info: ErrorInfo): CliError {
-  return new CliError(info.message, info.hint, exitCodeForErrorCode(info.code));
+  return new CliError(info.message, info.cliHint ?? info.hint, exitCodeForErrorCode(info.code));
 }
 
 /** Prints any failure as one `error:` line and one `hint:` line (stack only with COMPANION_DEBUG=1); returns the exit code. */
 export function reportError(error: unknown, writeErr: (text: string) => void, debug: boolean): ExitCode {
   const cli = error instanceof CliError ? error : null;
-  const info = cli ? { message: cli.message, hint: cli.hint } : describeError(error);
+  const described = describeError(error);
+  const info = cli
+    ? { message: cli.message, hint: cli.hint }
+    : { ...described, hint: described.cliHint ?? described.hint };
   const exitCode = cli ? cli.exitCode : exitCodeForErrorCode(describeError(error).code);
   writeErr(`error: ${oneLine(info.message)}\nhint: ${oneLine(info.hint)}\n`);
   for (const note of cli?.notes ?? []) writeErr(`${note}\n`);

@@ -1,3 +1,4 @@
+import { askOnTerminal } from './ask.js';
 import { runCli } from './run-cli.js';
 
 // `companion … | head` closes stdout early; that is the reader's choice, not a failure worth a stack trace.
@@ -14,6 +15,7 @@ void (async () => {
     out: (text) => void process.stdout.write(text),
     err: (text) => void process.stderr.write(text),
     terminal: process.stderr.isTTY ? process.stderr : null,
+    ...(process.stdin.isTTY ? { ask: (question: string) => askOnTerminal(question) } : {}),
   });
   // Exit explicitly: native handles (keychain, pty) must not keep a finished command alive; flush pipes first.
   await Promise.all([process.stdout, process.stderr].map((s) => new Promise((done) => s.write('', done))));

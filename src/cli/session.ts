@@ -12,6 +12,8 @@ export interface CliIo {
   err(text: string): void;
   /** stderr when it is a terminal (live progress bars need one), else null. */
   terminal: NodeJS.WriteStream | null;
+  /** Asks the user on their terminal (null when the input ended); absent when stdin is not a terminal. */
+  ask?: (question: string) => Promise<string | null>;
 }
 
 export interface SessionOptions {

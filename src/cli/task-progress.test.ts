@@ -19,6 +19,7 @@ function snapshot(id: string, state: TaskSnapshot['state'], extra: Partial<TaskS
     error: null,
     outcome: null,
     logFile: `/tmp/${id}.log`,
+    subject: null,
     ...extra,
   };
 }

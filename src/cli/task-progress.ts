@@ -1,4 +1,4 @@
-import type { TaskSnapshot } from '../contract/index.js';
+import type { ErrorInfo, TaskSnapshot } from '../contract/index.js';
 import type { Core } from '../core.js';
 import { CliError, exitCodeForErrorCode } from './cli-error.js';
 import { ExitCode } from './exit-codes.js';
@@ -101,19 +101,24 @@ export function taskFailure(task: TaskSnapshot): CliError | null {
     `log: companion tasks log ${task.id}`,
   ];
   if (task.state === 'cancelled') {
-    const hint = task.error?.hint ?? 'Start it again when you are ready.';
+    const hint = task.error?.cliHint ?? task.error?.hint ?? 'Start it again when you are ready.';
     return new CliError(`${task.title} was cancelled.`, hint, ExitCode.cancelled, { notes });
   }
   if (task.state === 'failed') {
-    const error = task.error ?? {
+    const error: ErrorInfo = task.error ?? {
       code: 'failed',
       message: `${task.title} failed.`,
       hint: 'Read the task log.',
     };
     const environment = exitCodeForErrorCode(error.code) === ExitCode.environment;
-    return new CliError(error.message, error.hint, environment ? ExitCode.environment : ExitCode.failed, {
-      notes,
-    });
+    return new CliError(
+      error.message,
+      error.cliHint ?? error.hint,
+      environment ? ExitCode.environment : ExitCode.failed,
+      {
+        notes,
+      },
+    );
   }
   return null;
 }

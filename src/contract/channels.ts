@@ -5,6 +5,7 @@ import { doctorChannels } from './doctor.js';
 import { firstBootChannels, firstBootTaskResults } from './firstboot.js';
 import { flashChannels, flashTaskResults } from './flash.js';
 import { hostsChannels } from './hosts.js';
+import { imageChannels } from './image.js';
 import { keychainChannels } from './keychain.js';
 import { provisionChannels, provisionTaskResults } from './provision.js';
 import { settingsChannels } from './settings.js';
@@ -23,6 +24,7 @@ export const channels = {
   ...keychainChannels,
   ...terminalChannels,
   ...hostsChannels,
+  ...imageChannels,
   ...provisionChannels,
   ...flashChannels,
   ...firstBootChannels,

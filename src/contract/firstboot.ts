@@ -58,6 +58,8 @@ export const FirstBootRequest = z
     timeoutSeconds: z.number().int().min(5).max(3600).default(900),
     /** The exact key line the user approved after seeing it (a host the app never pinned). */
     trustPresentedKey: z.string().min(1).max(2000).optional(),
+    /** The SSH private key file to log in with for this run, instead of the profile's. */
+    identityFile: z.string().min(1).max(4096).optional(),
   })
   .strict();
 export type FirstBootRequest = z.input<typeof FirstBootRequest>;

@@ -46,7 +46,11 @@ export const DriveVerdict = z.object({
 });
 export type DriveVerdict = z.infer<typeof DriveVerdict>;
 
-export const DriveChoice = z.object({ drive: Drive, verdict: DriveVerdict });
+/** A running flash that holds the drive: the task of this window, or (taskId null) of another process. */
+export const DriveBusy = z.object({ taskId: z.string().nullable(), title: z.string() });
+export type DriveBusy = z.infer<typeof DriveBusy>;
+
+export const DriveChoice = z.object({ drive: Drive, verdict: DriveVerdict, busy: DriveBusy.nullable() });
 export type DriveChoice = z.infer<typeof DriveChoice>;
 
 export const FlashRequest = z
@@ -72,6 +76,8 @@ export const DeviceWriteResult = z.object({
   bytesWritten: z.number(),
   verified: z.boolean(),
   error: ErrorInfo.optional(),
+  /** After the write: ejected (safe to pull), left attached (eject was off, or ejecting failed), or not tried yet. */
+  ejected: z.enum(['yes', 'no', 'off']).optional(),
 });
 export type DeviceWriteResult = z.infer<typeof DeviceWriteResult>;
 

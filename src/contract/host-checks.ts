@@ -75,4 +75,14 @@ export const HostAccess = z
   })
   .strict();
 export type HostAccess = z.infer<typeof HostAccess>;
+
+/** A change to a host's access: each field optional, and none filled in by default (one left out keeps its value). */
+export const HostAccessChange = z
+  .object({
+    sshUser: HostAccess.shape.sshUser.unwrap().optional(),
+    address: HostAccess.shape.address.unwrap().optional(),
+    identityFile: HostAccess.shape.identityFile.unwrap().optional(),
+    buildHost: HostAccess.shape.buildHost.unwrap().optional(),
+  })
+  .strict();
 export const defaultHostAccess: HostAccess = HostAccess.parse({});

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { HostAccess, HostCheck, defaultHostAccess } from './host-checks.js';
+import { HostAccess, HostAccessChange, HostCheck, defaultHostAccess } from './host-checks.js';
 import { Empty, type ChannelGroup } from './shared.js';
 
 /** A host name as NixOS and DNS accept it: it becomes `<host>.local`, the flake attribute and the image name. */
@@ -65,6 +65,10 @@ export const HostProfile = z.object({
   /** A local image to start from; null builds the sdImage with nix from `flakeDir`. */
   imagePath: z.string().nullable(),
   sopsFile: z.string().nullable(),
+  /** Where the last provisioned image was written, offered again next time. */
+  outputDir: z.string().nullable().default(null),
+  /** The age key file that opened the SOPS file last time (a path; the key itself is never stored). */
+  ageKeyFile: z.string().nullable().default(null),
   secretKeys: SecretKeyNames,
   wifiCountry: z
     .string()
@@ -79,12 +83,23 @@ export const HostProfile = z.object({
 });
 export type HostProfile = z.infer<typeof HostProfile>;
 
-/** What the user edits; pins and records are written by the core only. */
-export const HostProfileInput = HostProfile.omit({ pinnedHostKey: true, lastProvision: true })
-  .extend({
+/**
+ * What the user edits; pins and records are written by the core only. Every field but the name may be left out, and
+ * a field left out keeps what is saved: a form sends what the user changed, never a blank for what it did not show.
+ * `null` clears a field. No field has a default here (zod would fill it in for a field left out).
+ */
+export const HostProfileInput = z
+  .object({
+    name: HostName,
+    flakeDir: HostProfile.shape.flakeDir.optional(),
+    imagePath: HostProfile.shape.imagePath.optional(),
+    sopsFile: HostProfile.shape.sopsFile.optional(),
+    outputDir: HostProfile.shape.outputDir.unwrap().optional(),
+    ageKeyFile: HostProfile.shape.ageKeyFile.unwrap().optional(),
+    wifiCountry: HostProfile.shape.wifiCountry.optional(),
     secretKeys: SecretKeyNames.partial().optional(),
     checks: z.array(HostCheck).max(30).optional(),
-    access: HostAccess.partial().optional(),
+    access: HostAccessChange.optional(),
   })
   .strict();
 export type HostProfileInput = z.input<typeof HostProfileInput>;

@@ -12,5 +12,6 @@ export * from './dialog.js';
 export * from './hosts.js';
 export * from './provision.js';
 export * from './flash.js';
+export * from './image.js';
 export * from './host-checks.js';
 export * from './firstboot.js';

@@ -2,7 +2,14 @@ import { z } from 'zod';
 
 /** Pieces every domain's contract uses, declared once. Everything here crosses a process boundary. */
 
-export const ErrorInfo = z.object({ code: z.string(), message: z.string(), hint: z.string() });
+export const ErrorInfo = z.object({
+  code: z.string(),
+  message: z.string(),
+  /** What to do, in the app's words (buttons and fields, never command-line flags). */
+  hint: z.string(),
+  /** The same advice for the command line, where it differs (names the flag to pass). */
+  cliHint: z.string().optional(),
+});
 export type ErrorInfo = z.infer<typeof ErrorInfo>;
 
 export const TaskId = z.string().regex(/^[a-z0-9-]{1,64}$/, 'a task id looks like "t-…"');

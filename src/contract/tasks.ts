@@ -24,6 +24,16 @@ export const TaskProgress = z.object({
 });
 export type TaskProgress = z.infer<typeof TaskProgress>;
 
+/** What a task works on, for the faces: "pi.img → /dev/sdb", and for a page to find its running task again. */
+export const TaskSubject = z.object({
+  host: z.string().nullable(),
+  /** What is read: an image file, a flake folder. */
+  source: z.string().nullable(),
+  /** What is written or reached: the output image, the cards, the Pi's address. */
+  targets: z.array(z.string()),
+});
+export type TaskSubject = z.infer<typeof TaskSubject>;
+
 export const TaskSnapshot = z.object({
   id: TaskId,
   kind: z.string(),
@@ -36,6 +46,8 @@ export const TaskSnapshot = z.object({
   /** What the task left behind, in words (e.g. "the card is unusable until flashed again"). */
   outcome: z.string().nullable(),
   logFile: z.string(),
+  /** Null for tasks that name none (the self-test) and in entries from before subjects were kept. */
+  subject: TaskSubject.nullable().default(null),
 });
 export type TaskSnapshot = z.infer<typeof TaskSnapshot>;
 

@@ -57,8 +57,12 @@ function refuseUntrustedKey(
       'firstboot-host-key-unpinned',
       `${profile.name} has no pinned host key; ${found.address} presented ${outcome.presented.fingerprint}.`,
       'Compare this fingerprint with the one the Pi shows on its console (ssh-keygen -lf ' +
-        '/var/lib/bootstrap/ssh_host_ed25519_key.pub), then trust it to continue (on the command line: ' +
-        `--trust ${outcome.presented.fingerprint}).`,
+        '/var/lib/bootstrap/ssh_host_ed25519_key.pub), then trust it to continue.',
+      {
+        cliHint:
+          'Compare this fingerprint with the one the Pi shows on its console (ssh-keygen -lf ' +
+          `/var/lib/bootstrap/ssh_host_ed25519_key.pub), then run again with --trust ${outcome.presented.fingerprint}.`,
+      },
     );
   }
 }

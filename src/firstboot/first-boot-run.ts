@@ -10,6 +10,7 @@ import type {
 import { CancelledError, CompanionError, hasCode, isCode, whyUnreadable } from '../errors.js';
 import { afterConnect, type RunState } from './check-trusted-host.js';
 import { FirstBootError } from './first-boot-errors.js';
+import { FOUND_VIA } from './found-via.js';
 import { fingerprintOfPublicKeyLine } from '../secrets/index.js';
 import type { RemoteShell } from './remote-shell.js';
 import type { FirstbootSshErrorCode } from './ssh/ssh-errors.js';
@@ -182,7 +183,7 @@ export async function runFirstBoot(input: FirstBootInput, deps: FirstBootDeps): 
       });
       const found = { address, port, via };
       update({ stage: 'verifying', found, waiting: null });
-      log(`Found ${profile.name} at ${found.address}:${found.port} via ${found.via}`);
+      log(`Found ${profile.name} at ${found.address}:${found.port} ${FOUND_VIA[found.via]}`);
       let outcome: ConnectOutcome;
       try {
         outcome = await deps.connectPinned({

@@ -15,6 +15,7 @@ import { runFirstBootChecks } from './checks/run-first-boot-checks.js';
 import { findHost } from './discovery/find-host.js';
 import { formatAddressPort } from './discovery/probe-candidates.js';
 import { FirstBootError } from './first-boot-errors.js';
+import { FOUND_VIA } from './found-via.js';
 import { runFirstBoot, type FirstBootDeps } from './first-boot-run.js';
 import { connectPinned } from './ssh/connect-pinned.js';
 import { planLogin } from './ssh/login-plan.js';
@@ -22,6 +23,15 @@ import { writeDeploySshConfig } from './deploy-ssh-config.js';
 
 /** The keychain account holding the passphrase of one private key file. */
 export const keyPassphraseAccount = (identityFile: string) => `ssh-key-passphrase:${identityFile}`;
+
+/** A stage as a task phase: named apart from flashing's, whose "verifying" reads a card back. */
+const PHASE_OF_STAGE: Record<FirstBootReport['stage'], string> = {
+  finding: 'finding',
+  verifying: 'checking-host-key',
+  'logging-in': 'logging-in',
+  checking: 'checking',
+  done: 'done',
+};
 
 /** The first-boot wizard as the faces see it: start a run as a task whose result is its live report. */
 export class FirstBootService {
@@ -56,11 +66,12 @@ export class FirstBootService {
       'first-boot',
       `First boot of ${profile.name}`,
       async (ctx) => {
-        let changes = 0;
         let live: FirstBootReport | null = null;
         const report = await runFirstBoot(
           {
-            profile,
+            profile: request.identityFile
+              ? { ...profile, access: { ...profile.access, identityFile: request.identityFile } }
+              : profile,
             address: request.address ?? null,
             timeoutSeconds: request.timeoutSeconds,
             trustPresentedKey: request.trustPresentedKey ?? null,
@@ -69,7 +80,8 @@ export class FirstBootService {
             onChange: (next, stage) => {
               live = structuredClone(next);
               ctx.setResult(live);
-              ctx.progress({ phase: stage, done: ++changes, total: null, unit: 'items' });
+              // The stage is all there is to count: how long the Pi takes is not known in advance.
+              ctx.progress({ phase: PHASE_OF_STAGE[stage], done: 0, total: null, unit: 'steps' });
             },
           },
           this.runDeps(profile),
@@ -82,6 +94,11 @@ export class FirstBootService {
       },
       {
         // Across processes too: two runs at once would race to pin the key a never-pinned Pi presents.
+        subject: {
+          host: profile.name,
+          source: null,
+          targets: [request.address ?? profile.access.address ?? `${profile.name}.local`],
+        },
         exclusiveKeys: [`first-boot:${profile.name}`],
         // What a command check printed is the Pi's to say, and shown live; the history on disk keeps only verdicts.
         storedResult: (report) => ({ ...report, checks: report.checks.map((c) => ({ ...c, output: '' })) }),
@@ -170,7 +187,7 @@ export class FirstBootService {
 /** One paragraph for the Tasks panel and the CLI. */
 export function outcomeText(report: FirstBootReport): string {
   const lines: string[] = [];
-  if (report.found) lines.push(`Found at ${formatAddressPort(report.found)} (${report.found.via}).`);
+  if (report.found) lines.push(`Found at ${formatAddressPort(report.found)} ${FOUND_VIA[report.found.via]}.`);
   else lines.push(`Not found after ${report.elapsedSeconds} s (${report.attempts.length} attempts).`);
   const trust = report.trust;
   if (trust.status === 'match') lines.push(`Host key matches the pin: ${trust.presentedFingerprint}.`);

@@ -89,15 +89,15 @@ describe('FlashService with a stand-in drive list and writer', () => {
     });
     await expect(run.result).rejects.toMatchObject({ code: 'flash-some-cards-failed' });
     const result = taskResultOf('flash', await temp.core.tasks.result(run.id));
-    expect(result?.devices.map((d) => [d.device, d.ok])).toEqual([
-      ['/dev/sdx', true],
-      ['/dev/sdy', false],
+    expect(result?.devices.map((d) => [d.device, d.ok, d.ejected])).toEqual([
+      ['/dev/sdx', true, 'off'],
+      ['/dev/sdy', false, undefined],
     ]);
     expect(temp.core.tasks.get(run.id).outcome).toMatch(/\/dev\/sdy FAILED: read back differs/);
     expect(writer.calls[0]?.devices).toEqual(['/dev/sdx', '/dev/sdy']);
   });
 
-  it('refuses a card a running flash holds, and writes the other card meanwhile', async () => {
+  it('shows a card a running flash holds as busy and refuses it, and writes the other card meanwhile', async () => {
     let release!: () => void;
     const writer = standInWriter(() => true, new Promise<void>((resolve) => (release = resolve)));
     const flash = service(writer);
@@ -108,6 +108,12 @@ describe('FlashService with a stand-in drive list and writer', () => {
       code: 'flash-drive-busy',
       message: expect.stringContaining('/dev/sdx is being written by "Flash SD Card Reader (/dev/sdx)"'),
     });
+    const listed = await flash.drives({});
+    expect(listed.find((c) => c.drive.device === '/dev/sdx')?.busy).toEqual({
+      taskId: first.id,
+      title: 'Flash SD Card Reader (/dev/sdx)',
+    });
+    expect(listed.find((c) => c.drive.device === '/dev/sdy')?.busy).toBeNull();
     const other = await flash.start({ image, devices: ['/dev/sdy'], eject: false });
     release();
     await Promise.all([first.result, other.result]);

@@ -48,29 +48,39 @@ function requestedDevices(request: FlashRequest): string[] {
 
 /** The policy's verdict on one requested drive; throws when it may not be written. */
 function checkChoice(choices: readonly DriveChoice[], device: string, request: FlashRequest): DriveChoice {
+  // Face-neutral hints: the command line phrases its own, with its flags, from the same reason codes.
+  const refusalHints: Partial<Record<DriveReasonCode, string>> = {
+    'holds-source': 'Copy the image to another disk first, or pick another card.',
+    'no-media': 'Insert the card (or reseat it in its reader) and pick it again.',
+    'read-only':
+      'Slide the lock switch on the card (or adapter) to unlocked, insert it again and pick it again.',
+    'too-small': 'Use a larger card.',
+  };
   const choice = choices.find((c) => c.drive.device === device || c.drive.rawDevice === device);
   if (!choice) {
     throw new FlashError(
       'flash-drive-not-found',
       `There is no drive ${device}.`,
-      'Insert the card and pick it from the list again (`companion drives` lists them).',
+      'Insert the card and pick it from the list of drives again.',
     );
   }
   const { drive, verdict } = choice;
   if (!verdict.writable || !verdict.offered) {
+    const refusal = verdict.reasons.find((r) => r.severity === 'refuse');
     throw new FlashError(
       'flash-drive-refused',
       `${drive.device} may not be written: ${describeVerdict(verdict)}`,
-      verdict.writable
-        ? 'If it really is the drive you mean, choose "Show all drives" (`--allow-non-removable` on the command line); otherwise pick the SD card itself.'
-        : 'Pick the SD card itself; system disks are never written.',
+      refusal
+        ? (refusalHints[refusal.code as DriveReasonCode] ??
+            'Pick the SD card itself; system disks are never written.')
+        : 'If it really is the drive you mean, choose "Show all drives"; otherwise pick the SD card itself.',
     );
   }
   if (verdict.needsConfirmation && !request.confirmed) {
     throw new FlashError(
       'flash-needs-confirmation',
       `Writing ${drive.device} needs your confirmation: ${verdict.confirmationText}.`,
-      'Confirm the drive by its model and size (--yes on the command line) if it really is your card.',
+      'Confirm the drive by its model and size if it really is your card.',
     );
   }
   return choice;
@@ -134,7 +144,14 @@ export class FlashService {
       sourceDevice: source ? await findSourceDevice(source.path) : null,
       showAllDrives: request.showAllDrives ?? false,
     };
-    return (await this.listDrives()).map((drive) => ({ drive, verdict: assessDrive(drive, context) }));
+    const drives = await this.listDrives();
+    return Promise.all(
+      drives.map(async (drive) => ({
+        drive,
+        verdict: assessDrive(drive, context),
+        busy: await this.deps.tasks.keyHolder(`drive:${drive.device}`),
+      })),
+    );
   }
 
   /**
@@ -161,6 +178,7 @@ export class FlashService {
       title,
       (ctx) => this.write(ctx, { request, source, drives, internalDisk }),
       {
+        subject: { host: null, source: source.path, targets: drives.map((drive) => drive.device) },
         exclusiveKeys: drives.map((drive) => `drive:${drive.device}`),
         whenBusy: (key, holder) => driveBusy(key.slice('drive:'.length), holder),
       },
@@ -211,7 +229,7 @@ export class FlashService {
     };
     // Set before the cards are finished: a later failure (a bootstrap mismatch) still leaves what each card holds.
     ctx.setResult(result);
-    const lines = await finishCards({
+    const { lines, ejected } = await finishCards({
       cards,
       sourceSha256: written.sourceSha256,
       imagePath: source.path,
@@ -221,6 +239,14 @@ export class FlashService {
     });
     // One sentence per card, so a batch shows which cards to keep and which to flash again.
     ctx.setOutcome(lines.join('\n'));
+    const finished: FlashResult = {
+      ...result,
+      devices: result.devices.map((card) => {
+        const state = ejected.get(card.device);
+        return state ? { ...card, ejected: state } : card;
+      }),
+    };
+    ctx.setResult(finished);
     const failed = cards.filter(({ card }) => !card?.ok).map(({ drive }) => drive.device);
     if (failed.length > 0) {
       throw new FlashError(
@@ -229,7 +255,7 @@ export class FlashService {
         'Flash the failed cards again (try another card or reader if it happens again).',
       );
     }
-    return result;
+    return finished;
   }
 
   private async describeSource(image: string) {

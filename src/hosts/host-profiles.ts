@@ -65,18 +65,24 @@ export class HostProfiles {
     return updated;
   }
 
-  /** Stores the pin and the record of a verified image; a host provisioned from the CLI alone gets a profile. */
+  /**
+   * Stores the pin and the record of a verified image, and remembers what this run was made from (`used`: its source,
+   * output folder, secrets and age key file) so the next run of the host starts there. A host provisioned from the CLI
+   * alone gets a profile.
+   */
   async recordProvision(
     name: string,
     record: ProvisionRecord,
     pin: PinnedHostKey,
-    defaults: Pick<HostProfile, 'flakeDir' | 'imagePath' | 'sopsFile' | 'wifiCountry'>,
+    used: Partial<
+      Pick<HostProfile, 'flakeDir' | 'imagePath' | 'sopsFile' | 'wifiCountry' | 'outputDir' | 'ageKeyFile'>
+    >,
   ): Promise<HostProfile> {
     let updated: HostProfile | null = null;
     await this.settings.updateHosts((hosts) => {
       const existing = hosts.find((h) => h.name === name);
       updated = {
-        ...(existing ?? mergeProfile(undefined, { name, ...defaults })),
+        ...mergeProfile(existing, { name, ...used }),
         pinnedHostKey: pin,
         lastProvision: record,
       };
@@ -89,12 +95,28 @@ export class HostProfiles {
 function mergeProfile(existing: HostProfile | undefined, raw: HostProfileInput): HostProfile {
   const input = HostProfileInput.parse(raw);
   return {
+    flakeDir: null,
+    imagePath: null,
+    sopsFile: null,
+    outputDir: null,
+    ageKeyFile: null,
+    wifiCountry: null,
     pinnedHostKey: null,
     lastProvision: null,
     ...existing,
-    ...input,
+    ...withoutUndefined(input),
+    name: input.name,
     checks: input.checks ?? existing?.checks ?? [],
-    access: { ...defaultHostAccess, ...existing?.access, ...input.access },
-    secretKeys: { ...defaultSecretKeyNames, ...existing?.secretKeys, ...input.secretKeys },
+    access: { ...defaultHostAccess, ...existing?.access, ...withoutUndefined(input.access ?? {}) },
+    secretKeys: {
+      ...defaultSecretKeyNames,
+      ...existing?.secretKeys,
+      ...withoutUndefined(input.secretKeys ?? {}),
+    },
   };
+}
+
+/** The fields an input sets (the schema has no defaults, so a field left out is absent or undefined). */
+function withoutUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

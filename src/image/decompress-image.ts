@@ -181,7 +181,9 @@ function assertDiskImage(head: Buffer, size: number, format: ImageFormat): void 
     const inner = detectImageFormat(head, size, 'The decompressed data');
     if (inner !== 'raw') what = `it is ${inner}-compressed a second time`;
   } catch (error) {
-    if (error instanceof ImageError) what = error.message.replace(/^The decompressed data is /, 'it is ');
+    // "… is not a disk image: this looks like an HTML page." → "it looks like an HTML page"
+    const looks = error instanceof ImageError ? /this looks like (.*)\.$/.exec(error.message) : null;
+    if (looks) what = `it looks like ${looks[1]}`;
   }
   throw new ImageError(
     'image-no-partition-table',

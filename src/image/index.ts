@@ -10,6 +10,9 @@ export type { ReadBackFile } from './ext4/ext4-types.js';
 export { type InjectFile, injectFiles } from './ext4/inject-files.js';
 export { pathExists, readBackFiles } from './ext4/read-back.js';
 export { formatSize, ImageError, type ImageErrorCode } from './image-errors.js';
+export { imageHandlers } from './image-handlers.js';
+export { inspectImage } from './inspect-image.js';
+export { decompressedImageSize, listCompressedImage } from './image-size.js';
 export {
   hasPartitionTableSignature,
   type ImageFormat,

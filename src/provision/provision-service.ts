@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { ProvisionPlan, ProvisionRequest, ProvisionResult, TaskSnapshot } from '../contract/index.js';
 import type { StartedTask, TaskManager } from '../tasks/index.js';
 import { BOOTSTRAP_FILES } from './bootstrap-files.js';
@@ -47,14 +47,17 @@ export class ProvisionService {
    */
   async start(request: ProvisionRequest): Promise<StartedTask<ProvisionResult>> {
     const resolved = await this.resolve(request);
-    const profile = this.deps.hosts.get(request.host);
     const record = (outcome: ProvisionResult) =>
       this.deps.hosts
         .recordProvision(resolved.host, outcome.record, outcome.pin, {
-          flakeDir: resolved.source.kind === 'nix' ? resolved.source.flakeDir : (profile?.flakeDir ?? null),
-          imagePath: resolved.source.kind === 'file' ? resolved.source.path : (profile?.imagePath ?? null),
-          sopsFile: resolved.sopsFile ?? profile?.sopsFile ?? null,
-          wifiCountry: resolved.wifi?.country ?? profile?.wifiCountry ?? null,
+          // What this run was made from becomes where the host's next run starts.
+          ...(resolved.source.kind === 'file'
+            ? { imagePath: resolved.source.path }
+            : { flakeDir: resolved.source.flakeDir, imagePath: null }),
+          outputDir: dirname(resolved.dest),
+          ...(resolved.sopsFile ? { sopsFile: resolved.sopsFile } : {}),
+          ...(request.ageKeyFile ? { ageKeyFile: resolve(request.ageKeyFile) } : {}),
+          ...(resolved.wifi ? { wifiCountry: resolved.wifi.country } : {}),
         })
         .then(() => undefined);
     return this.deps.tasks.start(
@@ -65,6 +68,11 @@ export class ProvisionService {
         return provisionImage(ctx, resolved, { appKnownHosts: this.knownHostsFile, record });
       },
       {
+        subject: {
+          host: resolved.host,
+          source: resolved.source.kind === 'file' ? resolved.source.path : resolved.source.flakeDir,
+          targets: [resolved.dest],
+        },
         exclusiveKeys: [`provision:${resolved.host}`, `image-file:${resolved.dest}`],
         whenBusy: (key, holder) => busyError(resolved, key, holder),
         sharedResult: withoutWifiDigest,

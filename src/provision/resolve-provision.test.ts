@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mbr } from '../../test/fixtures/partition-tables.js';
+import { MIB, mbr } from '../../test/fixtures/partition-tables.js';
 import { rejection } from '../../test/helpers/rejection.js';
 import {
   HostProfile,
@@ -34,7 +34,7 @@ let deps: ResolveDeps;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'resolve-provision-'));
   image = join(dir, 'source.img');
-  await writeFile(image, mbr([{ slot: 1, type: 0x0c, start: 2048, sectors: 2048 }]));
+  await writeFile(image, mbr([{ slot: 1, type: 0x0c, start: 2048, sectors: 2048 }], 2 * MIB));
   const home = join(dir, 'home');
   await mkdir(home);
   deps = { env: {}, platform: 'linux', home };
@@ -126,7 +126,12 @@ describe('resolveProvision: the destination', () => {
   it('refuses an existing file unless replacing it was allowed', async () => {
     const dest = join(dir, 'existing.img');
     await writeFile(dest, 'old image');
-    const error = await refusal(request({ dest }), 'provision-dest-exists', /another name.*--force/);
+    const error = await refusal(
+      request({ dest }),
+      'provision-dest-exists',
+      /another name.*allow replacing it\.$/,
+    );
+    expect(error.cliHint).toMatch(/--force/);
     expect(error.message).toBe(`${dest} already exists.`);
     await expect(resolveProvision(request({ dest, overwrite: true }), null, deps)).resolves.toMatchObject({
       dest,
@@ -147,7 +152,7 @@ describe('resolveProvision: the destination', () => {
     await refusal(request({ dest: image, overwrite: true }), 'provision-dest-is-source', /new file/);
     const folder = await mkdtemp(join(dir, 'same-'));
     const inFolder = join(folder, 'pi.img');
-    await writeFile(inFolder, mbr([{ slot: 1, type: 0x83, start: 2048, sectors: 2048 }]));
+    await writeFile(inFolder, mbr([{ slot: 1, type: 0x83, start: 2048, sectors: 2048 }], 2 * MIB));
     await refusal(
       request({ dest: folder, imagePath: inFolder, overwrite: true }),
       'provision-dest-is-source',
@@ -171,7 +176,8 @@ describe('resolveProvision: the SOPS file', () => {
     const error = await rejection(resolveProvision(request({ sopsFile: SECRETS }), null, deps));
     expect(error.code).toBe('age-identity-missing');
     expect(error.message).toContain(join(deps.home!, '.config/sops/age/keys.txt'));
-    expect(error.hint).toMatch(/--age-key/);
+    expect(error.cliHint).toMatch(/--age-key/);
+    expect(error.hint).not.toContain('--');
   });
 
   it('refuses an age key that is not a recipient of the file', async () => {

@@ -3,7 +3,7 @@ import { access, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { defaultSecretKeyNames, type HostProfile, type ProvisionRequest } from '../contract/index.js';
-import { sniffImageFormat } from '../image/index.js';
+import { ImageError, inspectImage, type ImageErrorCode } from '../image/index.js';
 import {
   decryptSopsFile,
   type Ed25519HostKey,
@@ -105,7 +105,17 @@ async function resolveSource(
         'Choose an .img, .img.zst, .img.xz or .img.gz file, or leave the image empty to build it with nix.',
       );
     }
-    return { kind: 'file', path, format: await sniffImageFormat(path), sizeBytes: info.size };
+    // Checked now, not when the task reads it: a cut-off .zst or an HTML page called .img is refused before the run.
+    const inspected = await inspectImage(path);
+    if (inspected.problem || !inspected.format) {
+      const { code, message, hint } = inspected.problem ?? {
+        code: 'image-unreadable',
+        message: `${path} could not be read.`,
+        hint: '',
+      };
+      throw new ImageError(code as ImageErrorCode, message, hint);
+    }
+    return { kind: 'file', path, format: inspected.format, sizeBytes: info.size };
   }
   const flakeDir = request.flakeDir ?? profile?.flakeDir ?? undefined;
   if (!flakeDir) {
@@ -147,7 +157,8 @@ async function resolveDest(
     throw new ProvisionError(
       'provision-dest-exists',
       `${dest} already exists.`,
-      'Choose another name, delete the old image, or allow replacing it (--force).',
+      'Choose another name, delete the old image, or allow replacing it.',
+      { cliHint: 'Choose another name, delete the old image, or allow replacing it (--force).' },
     );
   }
   if (dest.includes('?')) {

@@ -103,7 +103,8 @@ describe('loadAgeIdentities', () => {
     expect(error.message).toContain('$SOPS_AGE_KEY (not set)');
     expect(error.message).toContain(join(home, '.config/sops/age/keys.txt'));
     expect(error.message).toContain('$SOPS_AGE_KEY_CMD is set');
-    expect(error.hint).toContain('--age-key');
+    expect(error.cliHint).toContain('--age-key');
+    expect(error.hint).not.toContain('--');
   });
 
   it('skips age plugin identities, and says so when nothing else is left', async () => {

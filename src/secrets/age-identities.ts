@@ -28,10 +28,17 @@ export interface LoadedAgeIdentities {
 
 const SOPS_KEYS_FILE = path.join('sops', 'age', 'keys.txt');
 
-function unreadable(file: string, via: string, hint: string, cause: unknown): CompanionError {
+function unreadable(
+  file: string,
+  via: string,
+  hint: string,
+  cause: unknown,
+  cliHint?: string,
+): CompanionError {
   const why = whyUnreadable(cause);
   return new CompanionError('age-identity-unreadable', `The age key file ${file} (${via}) ${why}.`, hint, {
     cause,
+    cliHint,
   });
 }
 
@@ -78,8 +85,32 @@ function missing(looked: string[], plugins: number, env: Record<string, string |
   return new CompanionError(
     'age-identity-missing',
     `No age identity found. Looked in: ${looked.join('; ')}.${notes}`,
-    'Pass --age-key <file> (an age keys file or your unencrypted SSH ed25519 key), set $SOPS_AGE_KEY_FILE, or put your key in ~/.config/sops/age/keys.txt (age-keygen -o <file> makes one).',
+    'Choose your age key file under "Age key file" (an age keys file or your unencrypted SSH ed25519 key), or put your key in ~/.config/sops/age/keys.txt (age-keygen -o <file> makes one).',
+    {
+      cliHint:
+        'Pass --age-key <file> (an age keys file or your unencrypted SSH ed25519 key), set $SOPS_AGE_KEY_FILE, or put your key in ~/.config/sops/age/keys.txt (age-keygen -o <file> makes one).',
+    },
   );
+}
+
+/** The one key file the user chose: it alone is used, so anything wrong with it is said, not skipped. */
+async function loadChosenKeyFile(
+  ageKeyFile: string,
+  env: Record<string, string | undefined>,
+): Promise<LoadedAgeIdentities> {
+  const loaded = await identitiesFromFile(ageKeyFile, ageKeyFile).catch((cause: unknown) => {
+    if (cause instanceof CompanionError) throw cause;
+    throw unreadable(
+      ageKeyFile,
+      'the one chosen',
+      'Check the age key file you chose.',
+      cause,
+      'Check the path given to --age-key.',
+    );
+  });
+  if (loaded.ids.length === 0)
+    throw missing([`--age-key ${ageKeyFile} (no identities in it)`], loaded.plugins, env);
+  return { source: `--age-key ${ageKeyFile}`, identities: loaded.ids };
 }
 
 /** Loads identities; with `ageKeyFile` only that file, otherwise every sops location that exists. */
@@ -88,18 +119,7 @@ export async function loadAgeIdentities(
 ): Promise<LoadedAgeIdentities> {
   const { ageKeyFile, env = process.env, platform = process.platform } = options;
   const home = options.home ?? env.HOME ?? homedir();
-  if (ageKeyFile) {
-    let loaded;
-    try {
-      loaded = await identitiesFromFile(ageKeyFile, ageKeyFile);
-    } catch (cause) {
-      if (cause instanceof CompanionError) throw cause;
-      throw unreadable(ageKeyFile, '--age-key', 'Check the path given to --age-key.', cause);
-    }
-    if (loaded.ids.length === 0)
-      throw missing([`--age-key ${ageKeyFile} (no identities in it)`], loaded.plugins, env);
-    return { source: `--age-key ${ageKeyFile}`, identities: loaded.ids };
-  }
+  if (ageKeyFile) return loadChosenKeyFile(ageKeyFile, env);
 
   const identities: AgeIdentity[] = [];
   const sources: string[] = [];
@@ -146,8 +166,9 @@ export async function loadAgeIdentities(
       throw unreadable(
         file,
         'the sops default location',
-        'Make the file readable by you, or pass --age-key <file>.',
+        'Make the file readable by you, or choose another age key file.',
         cause,
+        'Make the file readable by you, or pass --age-key <file>.',
       );
     }
     add(loaded.ids, file);

@@ -81,6 +81,11 @@ export async function withFileLock<T>(
   }
 }
 
+/** Whether a live process holds `<file>.lock` now (a lock older than `staleMs` is a dead holder's: not held). */
+export async function isFileLocked(file: string, options: FileLockOptions = {}): Promise<boolean> {
+  return lockfile.check(file, { realpath: false, stale: staleMsOf(options) }).catch(() => false);
+}
+
 /**
  * Claims `<file>.lock` for as long as a long run lasts, or answers null at once when another live process holds it.
  * Call the result to let go.

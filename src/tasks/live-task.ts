@@ -1,4 +1,4 @@
-import type { TaskKind, TaskSnapshot } from '../contract/index.js';
+import type { TaskKind, TaskSnapshot, TaskSubject } from '../contract/index.js';
 import { RateMeter } from './rate-meter.js';
 import type { ProgressUpdate } from './task-types.js';
 
@@ -14,7 +14,7 @@ export interface LiveTask {
 }
 
 export function createLiveTask(
-  task: { id: string; kind: TaskKind; title: string; logFile: string },
+  task: { id: string; kind: TaskKind; title: string; logFile: string; subject: TaskSubject | null },
   now: number,
 ): LiveTask {
   return {

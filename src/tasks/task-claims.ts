@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { TaskSnapshot } from '../contract/index.js';
 import { CompanionError } from '../errors.js';
-import { claimFileLock } from '../store/index.js';
+import { claimFileLock, isFileLocked } from '../store/index.js';
 
 /** Why a claim was refused: the key, and the task of this process holding it (null: another process holds it). */
 export interface ClaimRefusal {
@@ -31,6 +31,12 @@ export class TaskClaims {
   /** The task of this process holding `key`, if any. */
   holderOf(key: string): string | undefined {
     return this.held.get(key);
+  }
+
+  /** Whether another process holds `key` now. */
+  async heldElsewhere(key: string): Promise<boolean> {
+    if (!this.locksDir || this.held.has(key)) return false;
+    return isFileLocked(join(this.locksDir, lockFileName(key)), { staleMs: CLAIM_STALE_MS });
   }
 
   /**

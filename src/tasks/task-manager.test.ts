@@ -56,6 +56,30 @@ describe('TaskManager', () => {
     const task = tasks.get(id);
     expect(task.state).toBe('cancelled');
     expect(task.outcome).toMatch(/Nothing was changed/);
+    const lines = (await tasks.log(id)).map((line) => line.message);
+    expect(lines).toContain('Cancelled.');
+    expect(lines.join('\n')).not.toContain('Cancelled: Cancelled.');
+  });
+
+  it('logs what a tool said below the failure, and keeps it out of the error the faces show', async () => {
+    const tasks = await manager();
+    const { id, result } = await tasks.start('self-test', 'Tool', async () => {
+      throw new CompanionError('image-truncated', 'The image ends too early.', 'Get it again.', {
+        details: 'zstd said: /*stdin*\\ : Read error (39) : premature end',
+      });
+    });
+    await expect(result).rejects.toThrow('The image ends too early.');
+    expect(tasks.get(id).error).toEqual({
+      code: 'image-truncated',
+      message: 'The image ends too early.',
+      hint: 'Get it again.',
+    });
+    expect((await tasks.log(id)).map((line) => line.message)).toEqual(
+      expect.arrayContaining([
+        'Failed: The image ends too early.',
+        expect.stringContaining('Read error (39)'),
+      ]),
+    );
   });
 
   it('records a failure with its message and hint', async () => {

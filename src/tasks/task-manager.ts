@@ -1,13 +1,35 @@
 import { randomBytes } from 'node:crypto';
-import type { LogLine, TaskKind, TaskResult, TaskResultCarrier, TaskSnapshot } from '../contract/index.js';
-import { CancelledError, NotFoundError, describeError, isCode, type CoreErrorCode } from '../errors.js';
+import type {
+  LogLine,
+  TaskKind,
+  TaskResult,
+  TaskResultCarrier,
+  TaskSnapshot,
+  TaskSubject,
+} from '../contract/index.js';
+import {
+  CancelledError,
+  CompanionError,
+  NotFoundError,
+  describeError,
+  isCode,
+  type CoreErrorCode,
+} from '../errors.js';
 import type { EventHub } from '../event-hub.js';
 import { applyProgress, createLiveTask, type LiveTask } from './live-task.js';
 import { Redactor } from './redactor.js';
 import { TaskClaims, taskBusyError, type ClaimRefusal } from './task-claims.js';
 import type { TaskHistory } from './task-history.js';
 import { FinishedResults, checkedResult, redactDeep } from './task-results.js';
-import type { ProgressUpdate, StartOptions, StartedTask, TaskContext, TaskRunner } from './task-types.js';
+import { endLine, historyNote } from './task-log-lines.js';
+import type {
+  ProgressUpdate,
+  StartOptions,
+  StartedTask,
+  TaskContext,
+  TaskManagerOptions,
+  TaskRunner,
+} from './task-types.js';
 
 const PROGRESS_INTERVAL_MS = 100;
 
@@ -18,12 +40,6 @@ interface Job {
   redactor: Redactor;
   options: StartOptions<unknown>;
   release: () => Promise<void>;
-}
-
-export interface TaskManagerOptions {
-  /** Where cross-process claims of `exclusiveKeys` live (the data folder's `locks/`); without it, this process only. */
-  locksDir?: string | null;
-  now?: () => number;
 }
 
 /** The one model for everything long: ids, states, throttled progress with rate, logs, cancellation, history. */
@@ -80,6 +96,15 @@ export class TaskManager {
     return this.results.ownResult(this.get(id));
   }
 
+  /** Who holds `key` now: a running task of this process, another process (taskId null), or nobody. */
+  async keyHolder(key: string): Promise<{ taskId: string | null; title: string } | null> {
+    const here = this.holderOf(key);
+    if (here) return { taskId: here.id, title: here.title };
+    if (await this.claims.heldElsewhere(key))
+      return { taskId: null, title: 'a run in another window of the app or a companion command' };
+    return null;
+  }
+
   /** The running task holding `key`, if one of this process does. */
   holderOf(key: string): TaskSnapshot | null {
     const id = this.claims.holderOf(key);
@@ -128,7 +153,7 @@ export class TaskManager {
       redactDeep(options.sharedResult ? options.sharedResult(value) : value, redactor);
     let job: Job;
     try {
-      const live = this.register(id, kind, title);
+      const live = this.register(id, kind, title, options.subject ?? null);
       const ctx = this.contextFor<K>(live, kind, redactor, shared);
       job = { live, ctx, redactor, options: options as StartOptions<unknown>, release: claim.release };
       lost = (key) =>
@@ -166,22 +191,23 @@ export class TaskManager {
     } catch (error) {
       const cancelled = live.controller.signal.aborted;
       const info = describeError(cancelled ? live.controller.signal.reason : error);
-      ctx.log(`${cancelled ? 'Cancelled' : 'Failed'}: ${info.message}`, cancelled ? 'warn' : 'error');
+      ctx.log(endLine(cancelled, info.message), cancelled ? 'warn' : 'error');
+      // A tool's own words explain the failure to whoever reads the log; the headline stays in plain words.
+      if (error instanceof CompanionError && error.details) ctx.log(error.details, 'info');
       const unexpected = isCode<CoreErrorCode>(info.code, 'internal');
       if (!cancelled && error instanceof Error && unexpected && error.stack) ctx.log(error.stack, 'debug');
-      await this.finish(job, cancelled ? 'cancelled' : 'failed', {
-        ...info,
-        message: redactor.apply(info.message),
-        hint: redactor.apply(info.hint),
-      });
+      await this.finish(job, cancelled ? 'cancelled' : 'failed', redactDeep(info, redactor));
       throw cancelled ? live.controller.signal.reason : error;
     } finally {
       await job.release(); // again, for a throw inside finish: releasing twice is harmless
     }
   }
 
-  private register(id: string, kind: TaskKind, title: string): LiveTask {
-    const live = createLiveTask({ id, kind, title, logFile: this.history.logFileOf(id) }, this.now());
+  private register(id: string, kind: TaskKind, title: string, subject: TaskSubject | null): LiveTask {
+    const live = createLiveTask(
+      { id, kind, title, logFile: this.history.logFileOf(id), subject },
+      this.now(),
+    );
     this.live.set(id, live);
     return live;
   }
@@ -244,7 +270,7 @@ export class TaskManager {
     if (state === 'succeeded') ctx.log('Done.');
     live.snapshot = { ...live.snapshot, state, error, endedAt: new Date(this.now()).toISOString() };
     // Stored before the task shows as ended, so whoever sees it end can read its result.
-    const stored = await this.storeResult(live, job.options);
+    const stored = await this.results.store(live.snapshot.id, live.result, job.options.storedResult);
     if (stored) ctx.log(stored, 'warn');
     await live.logWrites;
     this.live.delete(live.snapshot.id);
@@ -269,21 +295,4 @@ export class TaskManager {
     if (live.result !== null) this.emitDetail(live);
     this.emitUpdate(live);
   }
-
-  /** Writes the result next to the log; answers a note for the log when it could not be written. */
-  private async storeResult(live: LiveTask, options: StartOptions<unknown>): Promise<string | null> {
-    if (live.result === null) return null;
-    const stored = options.storedResult ? options.storedResult(live.result) : live.result;
-    try {
-      await this.history.saveResult(live.snapshot.id, stored);
-      return null;
-    } catch (error) {
-      return `The result could not be kept with the history: ${describeError(error).message}`;
-    }
-  }
-}
-
-function historyNote(error: unknown): string {
-  const { message, hint } = describeError(error);
-  return `${message} ${hint}`;
 }

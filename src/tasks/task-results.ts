@@ -6,6 +6,7 @@ import {
   type TaskResultCarrier,
   type TaskSnapshot,
 } from '../contract/index.js';
+import { describeError } from '../errors.js';
 import type { Redactor } from './redactor.js';
 import type { TaskHistory } from './task-history.js';
 
@@ -36,6 +37,20 @@ export class FinishedResults {
   private readonly own = new Map<string, unknown>();
 
   constructor(private readonly history: TaskHistory) {}
+
+  /** Writes a result next to its task's log; answers a note for the log when it could not be written. */
+  async store(
+    id: string,
+    result: unknown,
+    storedForm?: (result: unknown) => unknown,
+  ): Promise<string | null> {
+    try {
+      await this.history.saveResult(id, storedForm ? storedForm(result) : result);
+      return null;
+    } catch (error) {
+      return `The result could not be kept with the history: ${describeError(error).message}`;
+    }
+  }
 
   keep(id: string, result: unknown): void {
     this.own.set(id, result);

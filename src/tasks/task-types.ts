@@ -1,4 +1,4 @@
-import type { LogLine, TaskProgress, TaskSnapshot } from '../contract/index.js';
+import type { LogLine, TaskProgress, TaskSnapshot, TaskSubject } from '../contract/index.js';
 
 export interface ProgressUpdate {
   phase: string;
@@ -27,6 +27,8 @@ export interface TaskContext<R = unknown> {
 export type TaskRunner<T> = (ctx: TaskContext<T>) => Promise<T>;
 
 export interface StartOptions<R> {
+  /** What it works on, shown with it and used by pages to find it again. */
+  subject?: TaskSubject;
   /** Keys only one running task may hold, in this process and across processes: `host:pi`, `drive:/dev/sdb`. */
   exclusiveKeys?: readonly string[];
   /** The error for a start refused because `key` is held: by `holder` in this process, or (null) by another one. */
@@ -44,4 +46,10 @@ export interface StartedTask<T> {
   id: string;
   /** Settles with the runner's whole value, or rejects with why it failed or was cancelled. */
   result: Promise<T>;
+}
+
+export interface TaskManagerOptions {
+  /** Where cross-process claims of `exclusiveKeys` live (the data folder's `locks/`); without it, this process only. */
+  locksDir?: string | null;
+  now?: () => number;
 }

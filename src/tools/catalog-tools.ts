@@ -1,4 +1,4 @@
-import type { ToolEntry, ToolPlatform } from './tool-catalog.js';
+import type { ToolEntry, ToolId, ToolPlatform } from './tool-catalog.js';
 
 const BOTH: readonly ToolPlatform[] = ['linux', 'darwin'];
 const VERSION = String.raw`(\d+(?:\.\d+)+)`;
@@ -255,3 +255,20 @@ export const TOOLS: readonly ToolEntry[] = [
     manualInstall: 'diskutil ships with macOS; check that /usr/sbin is intact.',
   },
 ];
+
+/** A tool that is only a client of a system service: found but unanswered means the service is down, not missing. */
+export interface ToolService {
+  /** The package that brings both, as users know it. */
+  package: string;
+  /** The systemd unit to start. */
+  unit: string;
+}
+
+export const TOOL_SERVICES: Partial<Record<ToolId, ToolService>> = {
+  udisksctl: { package: 'udisks2', unit: 'udisks2' },
+};
+
+/** What a tool is needed for, in words, where naming the feature alone would overstate it. */
+export const NEEDED_FOR_WORDS: Partial<Record<ToolId, readonly string[]>> = {
+  nix: ['building images with Nix (Provision without an image file)'],
+};

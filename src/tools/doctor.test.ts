@@ -144,6 +144,27 @@ describe('runDoctor', () => {
     expect(keytool?.problem).toMatch(/Unable to locate a Java Runtime/);
   });
 
+  it('says a udisksctl that gets no answer needs its service started, not installed', async () => {
+    await fakeTool(
+      'udisksctl',
+      "echo 'Error connecting to the udisks daemon: Could not connect: No such file or directory' >&2; exit 1",
+    );
+    const [udisks] = (await doctor({ only: ['udisksctl'] })).tools;
+    expect(udisks).toMatchObject({
+      found: true,
+      version: null,
+      problem: 'udisks2 is installed but its service is not running: start it (systemctl start udisks2).',
+      installHint: 'sudo systemctl start udisks2',
+    });
+    const missing = (await doctor({ only: ['udisksctl'], search: { env: { PATH: root } } })).tools[0];
+    expect(missing).toMatchObject({ found: false, installHint: 'sudo apt-get install udisks2' });
+  });
+
+  it('says Nix is needed only for building images, not for every provisioning', async () => {
+    const [nix] = (await doctor({ only: ['nix'] })).tools;
+    expect(nix?.requiredFor).toEqual(['building images with Nix (Provision without an image file)']);
+  });
+
   it('lists macOS tools on darwin, with Homebrew hints', async () => {
     const report = await doctor({ packageManager: 'brew', search: { platform: 'darwin' } });
     const ids = report.tools.map((t) => t.id);

@@ -8,6 +8,7 @@ import {
   locateTool,
   type SearchContext,
 } from './find-tool.js';
+import { NEEDED_FOR_WORDS, TOOL_SERVICES } from './catalog-tools.js';
 import { formatInstallHint, type PackageManagerId } from './package-manager.js';
 import { runTool } from './run-tool.js';
 import { compareVersions, toolEntry, toolsForPlatform } from './tool-catalog.js';
@@ -125,7 +126,7 @@ export async function checkTool(
     version: null,
     problem: null,
     installHint: formatInstallHint(entry, packageManager, ctx.platform),
-    requiredFor: [...entry.requiredFor],
+    requiredFor: [...(NEEDED_FOR_WORDS[entry.id] ?? entry.requiredFor)],
   };
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeoutMs);
@@ -134,6 +135,14 @@ export async function checkTool(
     if (!found) return status;
     Object.assign(status, { found: true, path: found });
     const { version, problem } = await probeVersion(entry, found, ctx, controller.signal);
+    const service = TOOL_SERVICES[entry.id];
+    // The version probe asks the service: a client that is there but gets no answer needs the service started.
+    if (service && problem && version === null)
+      return {
+        ...status,
+        problem: `${service.package} is installed but its service is not running: start it (systemctl start ${service.unit}).`,
+        installHint: `sudo systemctl start ${service.unit}`,
+      };
     return { ...status, version, problem: problem ?? assessVersion(entry, version) };
   } catch (error) {
     const problem = controller.signal.aborted

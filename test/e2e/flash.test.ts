@@ -44,6 +44,8 @@ describe('the Flash page', () => {
     await page.getByRole('button', { name: 'Flash', exact: true }).click();
     await page.getByLabel('Image to flash', { exact: true }).fill(fixture.compressedPath!);
     await page.getByLabel(/Show all drives/).check();
+    // Loop devices are folded into one group.
+    await page.locator('summary', { hasText: /^Loop devices/ }).click({ timeout: 10_000 });
     const row = page.locator(`li[data-device="${loop}"]`);
     await row.waitFor({ timeout: 10_000 });
 

@@ -64,7 +64,7 @@ export async function openApp(browser: Browser): Promise<AppSession> {
     rendererDir: defaultRendererDir,
     keychain: new MemoryKeychain(),
   });
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const context = await browser.newContext({ viewport: { width: 1024, height: 700 } });
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));

@@ -174,7 +174,9 @@ describe('first boot against a real sshd', () => {
         timeoutSeconds: 30,
       });
       await task.result.catch(() => undefined);
-      return (await reportOf(task.id))!.checks.find((c) => c.name === 'system-connections.env is private');
+      return (await reportOf(task.id))!.checks.find(
+        (c) => c.name === 'Wi-Fi password is readable only by root',
+      );
     };
     expect(await run(0o600)).toMatchObject({ status: 'pass' });
     expect(await run(0o644)).toMatchObject({

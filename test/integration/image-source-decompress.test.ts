@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
@@ -77,7 +78,9 @@ describe('writeImageTo on fixture images', () => {
       (e: unknown) => e,
     );
     expect(error).toMatchObject({ code: 'image-corrupt' });
-    expect((error as Error).message).toMatch(/The zstd image is damaged: .+\. .* had been decompressed/);
+    expect((error as Error).message).toMatch(
+      /The zstd image is damaged: its data does not decode\. .* had been decompressed/,
+    );
     expect(existsSync(out)).toBe(false);
   });
 
@@ -153,5 +156,18 @@ describe('writeImageTo on fixture images', () => {
     expect(stoppedIn).toBeLessThan(1000);
     expect(existsSync(out)).toBe(false);
     expect(ourChildren('zstd')).toEqual([]);
+  });
+
+  it('names what a compressed file held when it is no disk image, once', async () => {
+    const folder = await fresh();
+    const page = path.join(folder, 'page.html');
+    await writeFile(page, '<!DOCTYPE html><html><body>Sign in</body></html>\n'.repeat(50));
+    execFileSync('zstd', ['-q', page, '-o', `${page}.img.zst`]);
+    const error = await writeImageTo({ source: `${page}.img.zst`, dest: dest(folder) }).catch(
+      (e: unknown) => e,
+    );
+    expect((error as Error).message).toBe(
+      'The zstd file decompressed fine, but the result is not a disk image: it looks like an HTML page (often a download error or login page).',
+    );
   });
 });

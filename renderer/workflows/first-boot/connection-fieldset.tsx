@@ -1,16 +1,7 @@
 import { PathField } from '../../components/path-field.js';
 import { SecretField } from '../../components/secret-field.js';
 import { TextField } from '../../components/text-field.js';
-
-/** The connection settings as typed; empty optional fields mean "not set". */
-export interface ConnectionForm {
-  sshUser: string;
-  address: string;
-  identityFile: string;
-  buildHost: string;
-  /** Goes to the OS keychain only, never into the profile. */
-  passphrase: string;
-}
+import type { ConnectionForm } from './host-draft.js';
 
 /** How to log in to the host, and where deploys build. */
 export function ConnectionFieldset({
@@ -37,9 +28,12 @@ export function ConnectionFieldset({
         name="address"
         value={form.address}
         onChange={(address) => onForm({ address })}
-        placeholder={`tried besides ${hostName}.local and DNS, e.g. 192.168.1.23 or 192.168.1.23:2222`}
+        placeholder="192.168.1.23 or 192.168.1.23:2222"
         spellCheck={false}
       />
+      <p className="field-note">
+        Tried as well as {hostName}.local and the name {hostName} in your network’s DNS.
+      </p>
       <PathField
         label="SSH key (empty: use your SSH agent)"
         purpose="open-file"
@@ -47,21 +41,29 @@ export function ConnectionFieldset({
         onChange={(identityFile) => onForm({ identityFile })}
       />
       {form.identityFile.trim() && (
-        <SecretField
-          label="Key passphrase (saved in the OS keychain; leave empty to keep the saved one)"
-          name="keyPassphrase"
-          value={form.passphrase}
-          onChange={(passphrase) => onForm({ passphrase })}
-        />
+        <>
+          <SecretField
+            label="Key passphrase"
+            name="keyPassphrase"
+            value={form.passphrase}
+            onChange={(passphrase) => onForm({ passphrase })}
+          />
+          <p className="field-note">
+            Kept in your system’s keychain, never in the host profile. Leave it empty to keep the saved one.
+          </p>
+        </>
       )}
       <TextField
-        label="Build host for deploys (optional; Pis should not build themselves)"
+        label="Build host for deploys (optional)"
         name="buildHost"
         value={form.buildHost}
         onChange={(buildHost) => onForm({ buildHost })}
         placeholder="root@builder.lan"
         spellCheck={false}
       />
+      <p className="field-note">
+        A computer that builds the system for the Pi; a Pi building itself is slow.
+      </p>
     </fieldset>
   );
 }

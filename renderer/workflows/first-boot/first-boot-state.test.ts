@@ -1,14 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { describeBootTime, formatTarget } from './first-boot-state.js';
+import { bootTimeNote, formatClock, formatTarget } from './first-boot-state.js';
 
-describe('describeBootTime', () => {
-  it('shows the elapsed time against the usual range', () => {
-    expect(describeBootTime(42.7)).toBe('42 s — a first boot usually takes 1–5 min');
-    expect(describeBootTime(80)).toBe('1 min 20 s — a first boot usually takes 1–5 min');
+describe('bootTimeNote', () => {
+  it('says how long a first boot usually takes', () => {
+    expect(bootTimeNote(42.7)).toBe('A first boot usually takes 1–5 minutes.');
   });
 
   it('says what to look at once the usual range is passed', () => {
-    expect(describeBootTime(301)).toMatch(/^5 min 1 s — longer than the usual 1–5 min: check the Pi/);
+    expect(bootTimeNote(301)).toMatch(/^That is longer than the usual 1–5 minutes: check the Pi/);
+  });
+});
+
+describe('formatClock', () => {
+  it('reads like a stopwatch', () => {
+    expect(formatClock(72.9)).toBe('1:12');
+    expect(formatClock(900)).toBe('15:00');
+    expect(formatClock(3723)).toBe('1:02:03');
   });
 });
 

@@ -1,77 +1,60 @@
-import { useState, type FormEvent } from 'react';
-import type { HostCheckInput, HostProfile } from '../../../src/contract/index.js';
+import type { FormEvent } from 'react';
+import type { HostProfile } from '../../../src/contract/index.js';
 import { ActionError } from '../../components/action-error.js';
 import { call, companion } from '../../lib/companion.js';
 import { useAction } from '../../lib/use-action.js';
 import { ChecksEditor } from './checks-editor.js';
-import { ConnectionFieldset, type ConnectionForm } from './connection-fieldset.js';
+import { ConnectionFieldset } from './connection-fieldset.js';
+import { profileChanges, type HostDraft } from './host-draft.js';
 
-/** Saves the profile's access and checks, then the key passphrase (to the keychain) if one was typed. */
-async function saveAccess(host: HostProfile, form: ConnectionForm, checks: HostCheckInput[]) {
-  const saved = await call(
-    companion().hosts.save({
-      name: host.name,
-      flakeDir: host.flakeDir,
-      imagePath: host.imagePath,
-      sopsFile: host.sopsFile,
-      wifiCountry: host.wifiCountry,
-      access: {
-        sshUser: form.sshUser.trim(),
-        address: form.address.trim() || null,
-        identityFile: form.identityFile.trim() || null,
-        buildHost: form.buildHost.trim() || null,
-      },
-      checks,
-    }),
-  );
-  if (form.passphrase && saved.access.identityFile)
-    await call(companion().firstBoot.saveKeyPassphrase({ host: host.name, passphrase: form.passphrase }));
+/**
+ * Saves what the user changed of the profile's access and checks (a field left alone keeps its saved value), then
+ * the key passphrase (to the keychain) if one was typed.
+ */
+async function saveAccess(host: HostProfile, draft: HostDraft): Promise<HostProfile> {
+  const changes = profileChanges(host.name, draft);
+  const saved = Object.keys(changes).length > 1 ? await call(companion().hosts.save(changes)) : host;
+  if (draft.form.passphrase && saved.access.identityFile)
+    await call(
+      companion().firstBoot.saveKeyPassphrase({ host: host.name, passphrase: draft.form.passphrase }),
+    );
   return saved;
 }
 
 /** How to reach the host and what to check on it; saved to the host profile (no secrets in it). */
 export function HostAccessForm({
   host,
-  onSaved,
+  draft,
+  onDraft,
   onStart,
 }: {
   host: HostProfile;
-  onSaved: (host: HostProfile) => void;
-  onStart: (address: string | null) => void;
+  /** Held by the page, so Back, a retry or a visit to another page keeps what was typed. */
+  draft: HostDraft;
+  onDraft: (update: (draft: HostDraft) => HostDraft) => void;
+  /** Called with the profile as saved; the run starts from it. */
+  onStart: (saved: HostProfile) => void;
 }) {
-  const [form, setForm] = useState<ConnectionForm>({
-    sshUser: host.access.sshUser,
-    address: host.access.address ?? '',
-    identityFile: host.access.identityFile ?? '',
-    buildHost: host.access.buildHost ?? '',
-    passphrase: '',
-  });
-  const [checks, setChecks] = useState<HostCheckInput[]>(host.checks);
   const action = useAction();
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    action.run(
-      () => saveAccess(host, form, checks),
-      (saved) => {
-        if (form.passphrase && saved.access.identityFile) setForm((now) => ({ ...now, passphrase: '' }));
-        onSaved(saved);
-        onStart(saved.access.address);
-      },
-    );
+    action.run(() => saveAccess(host, draft), onStart);
   };
 
   return (
-    <form onSubmit={submit} aria-label="Connection and checks">
+    <form onSubmit={submit} aria-label="Connection and checks" className="first-boot-form">
       <ActionError action={action} />
       <ConnectionFieldset
         hostName={host.name}
-        form={form}
-        onForm={(patch) => setForm((now) => ({ ...now, ...patch }))}
+        form={draft.form}
+        onForm={(patch) => onDraft((d) => ({ ...d, form: { ...d.form, ...patch } }))}
       />
-      <ChecksEditor checks={checks} onChange={setChecks} />
+      <ChecksEditor checks={draft.checks} onChange={(checks) => onDraft((d) => ({ ...d, checks }))} />
       <div className="wizard-actions">
-        <button type="submit">Start looking for {host.name}</button>
+        <button type="submit" disabled={action.busy}>
+          Start looking for {host.name}
+        </button>
       </div>
     </form>
   );

@@ -14,7 +14,7 @@ export function NextStepsView({ taskId, steps }: { taskId: string; steps: FirstB
 
   return (
     <section aria-label="Next steps" className="next-steps">
-      <h2>Next steps</h2>
+      <h3>Next steps</h3>
       <ActionError action={action} />
       <ol>
         {steps.ageRecipient && (

@@ -1,37 +1,20 @@
 import { useState } from 'react';
-import type { FirstBootReport } from '../../../src/contract/index.js';
-import { describeBootTime, formatTarget } from './first-boot-state.js';
+import type { DiscoveryAttempt, FirstBootReport } from '../../../src/contract/index.js';
+import { clockTime, groupAttempts, VIA_TEXT } from './attempt-groups.js';
+import { formatTarget } from './first-boot-state.js';
 
 const STATUS_TEXT = { pass: 'Pass', fail: 'Fail', skipped: 'Skipped' } as const;
 
-/** Where the run is: the time against the usual first boot, what was tried, the key verdict, each check. */
-export function ReportView({ report, running }: { report: FirstBootReport; running: boolean }) {
-  const recent = report.attempts.slice(-8);
+/** What the run found: where the Pi answered, what was tried, the key verdict, the login and each check. */
+export function ReportView({ report }: { report: FirstBootReport }) {
   return (
     <div className="first-boot-report" data-stage={report.stage}>
-      {running && (
-        <p role="status" aria-live="polite">
-          {report.waiting ?? stageText[report.stage]} · {describeBootTime(report.elapsedSeconds)}
-        </p>
-      )}
       {report.found && (
         <p>
-          Found at <code>{formatTarget(report.found)}</code> (via {report.found.via})
+          Found at <code>{formatTarget(report.found)}</code> {VIA_TEXT[report.found.via]}
         </p>
       )}
-      {recent.length > 0 && (
-        <details open={!report.found}>
-          <summary>What was tried ({report.attempts.length})</summary>
-          <ul className="attempts" aria-label="Discovery attempts">
-            {recent.map((a, i) => (
-              <li key={`${a.at}-${i}`}>
-                {a.via} <code>{a.target}</code>: {a.result}
-                {a.detail && ` — ${a.detail}`}
-              </li>
-            ))}
-          </ul>
-        </details>
-      )}
+      <AttemptsView attempts={report.attempts} open={!report.found} />
       <TrustView trust={report.trust} />
       {report.login.ok && (
         <p>
@@ -77,13 +60,28 @@ export function ReportView({ report, running }: { report: FirstBootReport; runni
   );
 }
 
-const stageText: Record<FirstBootReport['stage'], string> = {
-  finding: 'Looking for the Pi',
-  verifying: 'Checking its host key',
-  'logging-in': 'Logging in',
-  checking: 'Running checks',
-  done: 'Done',
-};
+/** What discovery tried, identical attempts folded into one line each. */
+function AttemptsView({ attempts, open }: { attempts: DiscoveryAttempt[]; open: boolean }) {
+  const groups = groupAttempts(attempts);
+  if (groups.length === 0) return null;
+  return (
+    <details open={open}>
+      <summary>What was tried ({attempts.length})</summary>
+      <ul className="attempts" aria-label="Discovery attempts">
+        {groups.map((g) => (
+          <li key={g.key}>
+            <code>{g.target}</code> {VIA_TEXT[g.via]} — {g.outcome}
+            {g.count > 1 && <span className="attempt-count"> ×{g.count}</span>}
+            <span className="field-note">
+              , {g.count > 1 ? 'last ' : ''}
+              {clockTime(g.lastAt)}
+            </span>
+          </li>
+        ))}
+      </ul>
+    </details>
+  );
+}
 
 function TrustView({ trust }: { trust: FirstBootReport['trust'] }) {
   const [showBoth, setShowBoth] = useState(false);

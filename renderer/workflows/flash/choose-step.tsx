@@ -1,7 +1,10 @@
 import type { DriveChoice } from '../../../src/contract/index.js';
 import { CheckboxField } from '../../components/checkbox-field.js';
 import { PathField } from '../../components/path-field.js';
+import { imageProblem, type ImageCheck } from '../../lib/use-image-inspection.js';
 import { DriveList } from './drive-list.js';
+import { isPickable } from './drive-notes.js';
+import { ImageStatus, type Suggestion } from './image-status.js';
 
 /** As many cards as the privileged writer takes in one request. */
 const MAX_CARDS = 8;
@@ -12,24 +15,25 @@ export interface FlashOptions {
   verify: boolean;
 }
 
-/** Step 1: the image, the drives (ticked ones still listed and writable count), and the options. */
-export function ChooseStep({
-  options,
-  onOptions,
-  choices,
-  selected,
-  onToggle,
-  onNext,
-}: {
+interface ChooseProps {
   options: FlashOptions;
   onOptions: (patch: Partial<FlashOptions>) => void;
+  check: ImageCheck;
+  suggestion: Suggestion | null;
+  onUseSuggestion: () => void;
   choices: DriveChoice[];
   selected: string[];
   onToggle: (device: string, on: boolean) => void;
+  onShowTask: (taskId: string) => void;
   onNext: (picked: DriveChoice[]) => void;
-}) {
-  // A card removed since it was ticked drops out.
-  const picked = choices.filter((c) => selected.includes(c.drive.device) && c.verdict.writable);
+}
+
+/** Step 1: the image (checked the moment it is chosen), the drives, and the options. */
+export function ChooseStep(props: ChooseProps) {
+  const { options, onOptions, check, choices, selected } = props;
+  // A card removed, or taken by another flash, since it was ticked drops out.
+  const picked = choices.filter((c) => selected.includes(c.drive.device) && isPickable(c));
+  const blocked = whyNotNext(options, check, picked.length);
   return (
     <div className="wizard-step">
       <PathField
@@ -39,9 +43,20 @@ export function ChooseStep({
         onChange={(image) => onOptions({ image })}
         filters={[{ name: 'Disk images', extensions: ['img', 'zst', 'xz', 'gz'] }]}
       />
+      <ImageStatus
+        check={check}
+        image={options.image}
+        suggestion={props.suggestion}
+        onUseSuggestion={props.onUseSuggestion}
+      />
       <fieldset>
         <legend>Drive</legend>
-        <DriveList choices={choices} selected={selected} onToggle={onToggle} />
+        <DriveList
+          choices={choices}
+          selected={selected}
+          onToggle={props.onToggle}
+          onShowTask={props.onShowTask}
+        />
         <CheckboxField checked={options.showAll} onChange={(showAll) => onOptions({ showAll })}>
           Show all drives (internal disks need an explicit confirmation; system disks are never offered)
         </CheckboxField>
@@ -50,14 +65,30 @@ export function ChooseStep({
         </CheckboxField>
       </fieldset>
       <div className="wizard-actions">
+        {blocked && (
+          <p className="field-note next-blocked" id="flash-next-why">
+            {blocked}
+          </p>
+        )}
         <button
           type="button"
-          disabled={picked.length === 0 || picked.length > MAX_CARDS || !options.image.trim()}
-          onClick={() => onNext(picked)}
+          disabled={blocked !== null}
+          aria-describedby={blocked ? 'flash-next-why' : undefined}
+          onClick={() => props.onNext(picked)}
         >
           Next
         </button>
       </div>
     </div>
   );
+}
+
+/** Why Next is off, in words next to it; null when it is on. */
+function whyNotNext(options: FlashOptions, check: ImageCheck, cards: number): string | null {
+  if (!options.image.trim()) return 'Choose an image first.';
+  if (check.state === 'checking' || check.state === 'idle') return 'Waiting for the image check.';
+  if (imageProblem(check)) return 'Choose another image: this one cannot be flashed.';
+  if (cards === 0) return 'Tick the card to write.';
+  if (cards > MAX_CARDS) return `At most ${MAX_CARDS} cards at once.`;
+  return null;
 }

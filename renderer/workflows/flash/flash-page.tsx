@@ -1,50 +1,47 @@
 import { useState } from 'react';
-import type { DriveChoice } from '../../../src/contract/index.js';
 import { ActionError } from '../../components/action-error.js';
 import { PageFrame } from '../../components/page-frame.js';
-import { call, companion } from '../../lib/companion.js';
 import { useAction } from '../../lib/use-action.js';
+import { imageProblem, useImageInspection } from '../../lib/use-image-inspection.js';
+import { useStepFocus } from '../../lib/use-step-focus.js';
 import { useTask } from '../../lib/use-task.js';
-import { assertNever, type PageEntry } from '../navigation.js';
-import { ChooseStep, type FlashOptions } from './choose-step.js';
+import { assertNever, type Navigate, type PageEntry, type PageIntent } from '../navigation.js';
+import { ChooseStep } from './choose-step.js';
 import { ConfirmStep } from './confirm-step.js';
+import { useRunningFlash } from './use-flash-context.js';
 import { useDriveChoices } from './use-drive-choices.js';
+import { useFlashImage } from './use-flash-image.js';
+import { FlashStepHeader, isLive, startFlash, type Step } from './flash-steps.js';
 import { WriteStep } from './write-step.js';
 
-type Step =
-  { kind: 'choose' } | { kind: 'confirm'; picked: DriveChoice[] } | { kind: 'running'; taskId: string };
-
-/** Flash: image → drive (with the policy's verdicts, live) → confirm → write and verify. */
-export function FlashPage({ page, onFirstBoot }: { page: PageEntry; onFirstBoot: () => void }) {
-  const [options, setOptions] = useState<FlashOptions>({ image: '', showAll: false, verify: true });
+/** Flash: image (checked at once) → drive (with the policy's verdicts, live) → confirm → write and verify. */
+export function FlashPage({
+  page,
+  intent,
+  onNavigate,
+}: {
+  page: PageEntry;
+  /** "Flash this image" from provisioning: start from that image. */
+  intent: PageIntent<'flash'> | null;
+  onNavigate: Navigate;
+}) {
   const [selected, setSelected] = useState<string[]>([]);
-  const [step, setStep] = useState<Step>({ kind: 'choose' });
-  const action = useAction();
-  const choices = useDriveChoices({ ...options, active: step.kind === 'choose' }, action.fail);
-  const task = useTask(step.kind === 'running' ? step.taskId : null);
+  const { step, setStep, task, image, options, check, action, choices, heading } = useFlashPage(intent);
 
   const toggle = (device: string, on: boolean) =>
-    setSelected((now) =>
-      on ? [...now.filter((d) => d !== device), device] : now.filter((d) => d !== device),
-    );
-
-  const start = (picked: DriveChoice[], confirmed: boolean) =>
-    action.run(
-      () =>
-        call(
-          companion().flash.start({
-            image: options.image.trim(),
-            devices: picked.map((c) => c.drive.device),
-            verify: options.verify,
-            showAllDrives: options.showAll,
-            confirmed,
-          }),
-        ),
-      ({ id }) => setStep({ kind: 'running', taskId: id }),
-    );
+    setSelected((now) => [...now.filter((d) => d !== device), ...(on ? [device] : [])]);
+  const onFirstBoot = () => {
+    const source = task?.subject?.source ?? options.image.trim();
+    onNavigate({ page: 'first-boot', host: image.hostOf(source) });
+  };
+  const again = () => {
+    setSelected([]);
+    setStep({ kind: 'choose' });
+  };
 
   return (
     <PageFrame page={page}>
+      <FlashStepHeader step={step.kind} task={task} heading={heading} />
       <ActionError action={action} />
       {renderStep()}
     </PageFrame>
@@ -56,10 +53,14 @@ export function FlashPage({ page, onFirstBoot }: { page: PageEntry; onFirstBoot:
         return (
           <ChooseStep
             options={options}
-            onOptions={(patch) => setOptions((now) => ({ ...now, ...patch }))}
+            onOptions={image.setOptions}
+            check={check}
+            suggestion={image.provisioned.latest}
+            onUseSuggestion={() => image.provisioned.latest && image.choose(image.provisioned.latest.image)}
             choices={choices}
             selected={selected}
             onToggle={toggle}
+            onShowTask={(taskId) => setStep({ kind: 'running', taskId })}
             onNext={(picked) => setStep({ kind: 'confirm', picked })}
           />
         );
@@ -70,15 +71,43 @@ export function FlashPage({ page, onFirstBoot }: { page: PageEntry; onFirstBoot:
             picked={step.picked}
             busy={action.busy}
             onBack={() => setStep({ kind: 'choose' })}
-            onFlash={(confirmed) => start(step.picked, confirmed)}
+            onFlash={(confirmed) =>
+              startFlash(action, options, step.picked, confirmed, (taskId) =>
+                setStep({ kind: 'running', taskId }),
+              )
+            }
           />
         );
       case 'running':
-        return (
-          <WriteStep task={task} onFirstBoot={onFirstBoot} onAgain={() => setStep({ kind: 'choose' })} />
-        );
+        return <WriteStep taskId={step.taskId} task={task} onFirstBoot={onFirstBoot} onAgain={again} />;
       default:
         return assertNever(step);
     }
   }
+}
+
+/** The page's state: its step and task, the image (checked at once) and the drives judged against it. */
+function useFlashPage(intent: PageIntent<'flash'> | null) {
+  const [step, setStep] = useState<Step>({ kind: 'choose' });
+  const task = useTask(step.kind === 'running' ? step.taskId : null);
+  const writing = step.kind === 'running' && isLive(task);
+  const image = useFlashImage(intent, !writing, () => setStep({ kind: 'choose' }));
+  const { options } = image;
+  const check = useImageInspection(options.image);
+  const action = useAction();
+  // The drives are judged against the image only once it is known to be one (size, the disk it lives on).
+  const checkedImage = check.state === 'checked' && !imageProblem(check) ? check.path : '';
+  const choices = useDriveChoices(
+    { image: checkedImage, showAll: options.showAll, active: step.kind === 'choose' },
+    action.fail,
+  );
+  // Back from another page or a reload during a write: show that write again, not an empty form.
+  useRunningFlash((running) => {
+    setStep({ kind: 'running', taskId: running.id });
+    if (running.subject?.source) image.choose(running.subject.source);
+  });
+  const ended = step.kind === 'running' && !isLive(task);
+  const heading = useStepFocus<HTMLHeadingElement>(ended ? 'ended' : step.kind);
+
+  return { step, setStep, task, image, options, check, action, choices, heading };
 }

@@ -1,53 +1,39 @@
 import type { TaskSnapshot } from '../../../src/contract/index.js';
-import { ErrorNotice } from '../../components/error-notice.js';
-import { TaskProgressBar } from '../../components/task-progress.js';
-import { companion } from '../../lib/companion.js';
+import type { CancelQuestion } from '../../components/cancel-task-button.js';
+import { RunningView } from '../../components/running-view.js';
+import { useTaskResult } from '../../lib/use-task-result.js';
+import { DoneView, EndedView } from './done-view.js';
 
-/** Step 3: the write and verify, then one line per card and where to go next. */
+const STOP_WRITING: CancelQuestion = {
+  title: 'Stop writing?',
+  body: 'The card will be unusable until flashed again.',
+  confirm: 'Stop writing',
+  keep: 'Keep writing',
+};
+
+/** Step 3: the write and verify, large; then Done with the next step, or what went wrong and what was left. */
 export function WriteStep({
+  taskId,
   task,
   onFirstBoot,
   onAgain,
 }: {
+  taskId: string;
   task: TaskSnapshot | null | undefined;
   onFirstBoot: () => void;
   onAgain: () => void;
 }) {
+  // The cards' results arrive as soon as the write ends, before the after-checks and the eject.
+  const result = useTaskResult('flash', taskId);
+  if (!task) return <p aria-live="polite">Starting…</p>;
   return (
-    <div className="wizard-step" data-state={task?.state}>
-      {task?.state === 'running' && (
-        <>
-          <TaskProgressBar task={task} />
-          <button type="button" onClick={() => void companion().tasks.cancel({ id: task.id })}>
-            Cancel (the card will need flashing again)
-          </button>
-        </>
-      )}
-      {task?.state === 'failed' && task.error && <ErrorNotice error={task.error} />}
-      {task && task.state !== 'running' && task.outcome && (
-        <p
-          className={`notice ${task.state === 'succeeded' ? 'notice-info' : 'notice-warning'}`}
-          role="status"
-        >
-          {task.outcome.split('\n').map((line, i) => (
-            <span key={i} className="outcome-line">
-              {i > 0 && <br />}
-              {line}
-            </span>
-          ))}
-        </p>
-      )}
-      {task && task.state !== 'running' && (
-        <div className="wizard-actions">
-          {task.state === 'succeeded' && (
-            <button type="button" onClick={onFirstBoot}>
-              Continue to first boot
-            </button>
-          )}
-          <button type="button" className="button-quiet" onClick={onAgain}>
-            Flash another
-          </button>
-        </div>
+    <div className="wizard-step" data-state={task.state}>
+      {task.state === 'running' || task.state === 'queued' ? (
+        <RunningView task={task} cancel={STOP_WRITING} />
+      ) : task.state === 'succeeded' ? (
+        <DoneView task={task} result={result} onFirstBoot={onFirstBoot} onAgain={onAgain} />
+      ) : (
+        <EndedView task={task} result={result} onAgain={onAgain} />
       )}
     </div>
   );

@@ -7,6 +7,7 @@ import { NewHostForm } from './new-host-form.js';
 /** Step 1: pick a host profile or create one. Profiles hold paths and names, never secrets. */
 export function HostStep({ onNext }: { onNext: (host: HostProfile) => void }) {
   const [hosts, reload] = useLoad<HostProfile[]>(() => companion().hosts.list({}));
+  const names = hosts.state === 'loaded' ? hosts.value.map((host) => host.name) : [];
   return (
     <div className="wizard-step">
       {hosts.state === 'failed' && <ErrorNotice error={hosts.error} />}
@@ -19,16 +20,14 @@ export function HostStep({ onNext }: { onNext: (host: HostProfile) => void }) {
                 <button type="button" onClick={() => onNext(host)} aria-label={`Provision ${host.name}`}>
                   {host.name}
                 </button>
-                <span className="field-note">
-                  {host.imagePath ?? (host.flakeDir ? `builds from ${host.flakeDir}` : 'no image source yet')}
-                  {host.pinnedHostKey && ` · pinned ${host.pinnedHostKey.fingerprint}`}
-                </span>
+                <span className="field-note host-summary">{hostSummary(host)}</span>
               </li>
             ))}
           </ul>
         </fieldset>
       )}
       <NewHostForm
+        existing={names}
         onCreated={(host) => {
           reload();
           onNext(host);
@@ -36,4 +35,22 @@ export function HostStep({ onNext }: { onNext: (host: HostProfile) => void }) {
       />
     </div>
   );
+}
+
+/** Where the host's next image comes from, and what its last run made. */
+export function hostSummary(host: HostProfile): string {
+  const last = host.lastProvision;
+  const source = host.imagePath
+    ? `from ${host.imagePath}`
+    : host.flakeDir
+      ? `builds from ${host.flakeDir}`
+      : last
+        ? null
+        : 'no image source yet';
+  const parts = [
+    source,
+    last && `last image ${last.image} (${new Date(last.at).toLocaleDateString()})`,
+    host.pinnedHostKey && `pinned ${host.pinnedHostKey.fingerprint}`,
+  ];
+  return parts.filter(Boolean).join(' · ');
 }

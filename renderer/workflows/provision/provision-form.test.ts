@@ -65,3 +65,20 @@ describe('toProvisionRequest', () => {
     expect(request).toMatchObject({ overwrite: true, pinToUserKnownHosts: true });
   });
 });
+
+describe('initialForm', () => {
+  it('starts from what the host was last provisioned with: source image, output folder, age key', () => {
+    const remembered = HostProfile.parse({
+      ...host,
+      imagePath: '/img/pi.img.zst',
+      outputDir: '/out',
+      ageKeyFile: '/home/me/age.txt',
+    });
+    expect(initialForm(remembered)).toMatchObject({
+      imagePath: '/img/pi.img.zst',
+      dest: '/out',
+      ageKeyFile: '/home/me/age.txt',
+      secretsFrom: 'sops',
+    });
+  });
+});

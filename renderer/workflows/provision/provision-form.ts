@@ -19,16 +19,19 @@ export interface ProvisionForm {
   overwrite: boolean;
 }
 
-/** The form as first shown: the host profile's remembered paths and country, secrets from SOPS if it has a file. */
+/**
+ * The form as first shown: what the host's last run was made from (source image, output folder, age key) and its
+ * country, secrets from SOPS if it has a file.
+ */
 export function initialForm(host: HostProfile): ProvisionForm {
   return {
     host: host.name,
     imagePath: host.imagePath ?? '',
     flakeDir: host.flakeDir ?? '',
-    dest: '',
+    dest: host.outputDir ?? '',
     secretsFrom: host.sopsFile ? 'sops' : 'typed',
     sopsFile: host.sopsFile ?? '',
-    ageKeyFile: '',
+    ageKeyFile: host.ageKeyFile ?? '',
     ssid: '',
     psk: '',
     country: host.wifiCountry ?? '',

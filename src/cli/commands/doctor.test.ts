@@ -16,7 +16,7 @@ const tool = (overrides: Partial<ToolStatus>): ToolStatus => ({
 });
 
 describe('formatDoctorReport', () => {
-  it('marks each tool and explains the missing and broken ones under their rows', () => {
+  it('marks each tool; says how to install a missing one and how to fix a broken one', () => {
     const text = formatDoctorReport({
       platform: 'linux',
       packageManager: 'apt',
@@ -36,8 +36,8 @@ describe('formatDoctorReport', () => {
           name: 'udisksctl',
           path: '/usr/bin/udisksctl',
           version: null,
-          problem: 'no udisks daemon',
-          installHint: 'sudo apt-get install udisks2',
+          problem: 'udisks2 is installed but its service is not running: start it (systemctl start udisks2).',
+          installHint: 'sudo systemctl start udisks2',
           requiredFor: ['Flash'],
         }),
       ],
@@ -52,8 +52,8 @@ describe('formatDoctorReport', () => {
         '     install: sudo apt-get install borgbackup',
         '     needed for: Backups, Restore',
         '!  udisksctl  -        /usr/bin/udisksctl',
-        '     problem: no udisks daemon',
-        '     install: sudo apt-get install udisks2',
+        '     problem: udisks2 is installed but its service is not running: start it (systemctl start udisks2).',
+        '     fix: sudo systemctl start udisks2',
         '     needed for: Flash',
         '',
       ].join('\n'),

@@ -51,7 +51,8 @@ export function formatDoctorReport(report: DoctorReport): string {
     out.push(lines[index] ?? '');
     if (tool.problem) out.push(`     problem: ${tool.problem}`);
     if (!isUsable(tool)) {
-      out.push(`     install: ${tool.installHint}`);
+      // A found tool that does not work needs fixing (start its service, upgrade it), not installing.
+      out.push(`     ${tool.found ? 'fix' : 'install'}: ${tool.installHint}`);
       if (tool.requiredFor.length > 0) out.push(`     needed for: ${tool.requiredFor.join(', ')}`);
     }
   });

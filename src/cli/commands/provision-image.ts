@@ -11,9 +11,15 @@ import {
 import { CliError } from '../cli-error.js';
 import { ExitCode } from '../exit-codes.js';
 import { wantsJson } from '../options.js';
+import type { Core } from '../../core.js';
 import type { StartedTask } from '../../tasks/index.js';
 import type { CliSession } from '../session.js';
-import { runTaskWithProgress, taskFailure, taskProgressOptions } from '../task-progress.js';
+import {
+  runTaskWithProgress,
+  taskFailure,
+  taskProgressOptions,
+  type TaskProgressOptions,
+} from '../task-progress.js';
 
 interface ProvisionOptions {
   image?: string;
@@ -85,34 +91,44 @@ export function registerProvisionImageCommand(program: Command, session: CliSess
         overwrite: options.force,
       };
       const core = await session.core();
-      // Straight to the service, not the router: only the caller of start gets the whole result, with the Wi-Fi
-      // file's digest that nothing else (events, the history) carries.
-      const checked = ProvisionRequest.safeParse(request);
-      if (!checked.success)
-        throw new CliError(
-          `Invalid options: ${formatIssues(checked.error)}.`,
-          'See `companion provision-image --help`.',
-          ExitCode.usage,
-        );
-      let started: StartedTask<ProvisionResult> | null = null;
-      const task = await runTaskWithProgress(
-        core,
-        async () => (started = await core.provision.start(checked.data)).id,
-        taskProgressOptions(session.io, json),
-      );
-      const failure = taskFailure(task);
-      if (failure) throw failure;
-      const outcome = await (started as StartedTask<ProvisionResult> | null)?.result.catch(() => null);
-      if (!outcome) {
-        throw new CliError(
-          'The task succeeded but left no provisioning record.',
-          'Report this bug.',
-          ExitCode.failed,
-        );
-      }
+      const outcome = await provisionWithWholeResult(core, request, taskProgressOptions(session.io, json));
       if (json) session.printJson(jsonResult(outcome.record, outcome.files));
       else session.io.out(humanResult(outcome.record, core.provision.knownHostsFile));
     });
+}
+
+/**
+ * Runs the provisioning straight through the service, not the router: only the caller of start gets the whole
+ * result, with the Wi-Fi file's digest that nothing else (events, the history) carries.
+ */
+async function provisionWithWholeResult(
+  core: Core,
+  request: ProvisionRequest,
+  progress: TaskProgressOptions,
+): Promise<ProvisionResult> {
+  const checked = ProvisionRequest.safeParse(request);
+  if (!checked.success)
+    throw new CliError(
+      `Invalid options: ${formatIssues(checked.error)}.`,
+      'See `companion provision-image --help`.',
+      ExitCode.usage,
+    );
+  let started: StartedTask<ProvisionResult> | null = null;
+  const task = await runTaskWithProgress(
+    core,
+    async () => (started = await core.provision.start(checked.data)).id,
+    progress,
+  );
+  const failure = taskFailure(task);
+  if (failure) throw failure;
+  const outcome = await (started as StartedTask<ProvisionResult> | null)?.result.catch(() => null);
+  if (!outcome)
+    throw new CliError(
+      'The task succeeded but left no provisioning record.',
+      'Report this bug.',
+      ExitCode.failed,
+    );
+  return outcome;
 }
 
 /** The --json contract (README); `files` carry every real digest (the saved record omits the Wi-Fi file's). */

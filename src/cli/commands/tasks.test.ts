@@ -15,6 +15,7 @@ const task = (overrides: Partial<TaskSnapshot>): TaskSnapshot => ({
   error: null,
   outcome: null,
   logFile: '/tmp/t-1.log',
+  subject: null,
   ...overrides,
 });
 

@@ -58,7 +58,9 @@ function plan(options: FirstBootCheckOptions): PlannedCheck[] {
     },
     ...(options.privateFiles ?? []).map((file, index): PlannedCheck => ({
       id: `builtin:private-file-${index}`,
-      name: `${path.posix.basename(file)} is private`,
+      name: file.endsWith('/system-connections.env')
+        ? 'Wi-Fi password is readable only by root'
+        : `${path.posix.basename(file)} is readable only by root`,
       run: (ctx) => checkPrivateFile({ ...ctx, file }),
     })),
     ...options.checks.map((check, index): PlannedCheck => ({

@@ -20,10 +20,16 @@ export interface FinishCardsOptions {
   ctx: TaskContext;
 }
 
-/** Per card: re-checks the bootstrap files of a good one and ejects it; returns one outcome sentence per card. */
-export async function finishCards(options: FinishCardsOptions): Promise<string[]> {
+/**
+ * Per card: re-checks the bootstrap files of a good one and ejects it; returns one outcome sentence per card and
+ * whether each (by device) was ejected.
+ */
+export async function finishCards(
+  options: FinishCardsOptions,
+): Promise<{ lines: string[]; ejected: Map<string, 'yes' | 'no' | 'off'> }> {
   const { cards, ctx } = options;
   const lines: string[] = [];
+  const ejectedBy = new Map<string, 'yes' | 'no' | 'off'>();
   for (const { drive, card } of cards) {
     if (!card?.ok) {
       lines.push(`${drive.device} FAILED: ${card?.error?.message ?? 'no result'}`);
@@ -37,11 +43,15 @@ export async function finishCards(options: FinishCardsOptions): Promise<string[]
     done.push(await recheckBootstrapFiles(drive.device, card.verified, options));
     if (options.eject) {
       const ejected = await ejectDrive(drive, { log: (line, level) => ctx.log(line, level) });
+      ejectedBy.set(drive.device, ejected ? 'yes' : 'no');
       done.push(ejected ? 'ejected — you can remove the card' : 'not ejected: eject it before removing it');
-    } else done.push('left attached (eject was turned off)');
+    } else {
+      ejectedBy.set(drive.device, 'off');
+      done.push('left attached (eject was turned off)');
+    }
     lines.push(`${done.filter(Boolean).join('; ')}.`);
   }
-  return lines;
+  return { lines, ejected: ejectedBy };
 }
 
 /**

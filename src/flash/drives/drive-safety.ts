@@ -81,7 +81,7 @@ export function assessDrive(drive: Drive, context: SafetyContext): AssessedVerdi
   }
   if (context.imageSizeBytes !== null && drive.sizeBytes > 0 && drive.sizeBytes < context.imageSizeBytes) {
     const need = formatDriveSize(context.imageSizeBytes);
-    add('too-small', 'refuse', `Too small: ${size}, but the image needs ${need}.`);
+    add('too-small', 'refuse', `Too small: the image needs ${need}, this card has ${size}.`);
   }
   const builtIn = drive.bus === 'virtual' || (!drive.removable && drive.bus !== 'loop');
   if (builtIn) {

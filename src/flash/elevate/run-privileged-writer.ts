@@ -3,7 +3,7 @@ import { mkdtemp, realpath, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sniffImageFormat } from '../../image/index.js';
-import { decompressedImageSize } from '../write/image-size.js';
+import { decompressedImageSize } from '../../image/index.js';
 import { fileURLToPath } from 'node:url';
 import { resourcesDir } from '../../store/index.js';
 import { runToolOrThrow } from '../../tools/index.js';

@@ -2,14 +2,16 @@ import { fstat, read } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import {
+  decompressedImageSize,
   hasPartitionTableSignature,
+  ImageError,
   type ImageFormat,
   ImageTruncatedError,
+  listCompressedImage,
   parsePartitionTable,
 } from '../../image/index.js';
 import { HELD_BACK_BYTES } from './held-back-head.js';
 import { openImageSource } from './image-source.js';
-import { decompressedImageSize } from './image-size.js';
 
 const readAt = promisify(read);
 const NOTHING_WRITTEN = 'Nothing was written.';
@@ -68,7 +70,15 @@ async function readImageHead(source: string, format: ImageFormat, sourceFd?: num
  * is not, and its image is checked once it has streamed, before the head makes the card bootable.
  */
 export async function assertImageHoldsItsPartitions(source: string, format: ImageFormat): Promise<void> {
-  const size = await decompressedImageSize(source, format);
+  // zstd and xz walk the frame headers to the end of the file: one that stops short is cut off or damaged.
+  const listing = format === 'zstd' || format === 'xz' ? await listCompressedImage(source, format) : null;
+  if (listing?.damaged)
+    throw new ImageError(
+      'image-truncated',
+      `${source} is cut off or damaged: the ${format} file ends before its last frame. ${NOTHING_WRITTEN}`,
+      'The download or copy did not finish: get the image again (compare its checksum with the published one).',
+    );
+  const size = listing ? listing.size : await decompressedImageSize(source, format);
   // An image whose head cannot be read here fails the write itself, with the decompressor's or reader's own words.
   const head = size === null ? null : await readImageHead(source, format).catch(() => null);
   if (size !== null && head) assertPartitionsFit(head, size, NOTHING_WRITTEN);

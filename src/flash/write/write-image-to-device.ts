@@ -21,7 +21,7 @@ import {
 import { CARD_UNUSABLE, deviceIoError, flashCancelled } from './flash-write-errors.js';
 import { type ImageSource, openImageSource } from './image-source.js';
 import { assertPartitionsFit, assertRawImageHoldsItsPartitions } from './image-extents.js';
-import { decompressedImageSize } from './image-size.js';
+import { decompressedImageSize } from '../../image/index.js';
 import { streamBlocks } from './stream-blocks.js';
 import { verifyTargets } from './verify-targets.js';
 

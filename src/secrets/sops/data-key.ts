@@ -60,7 +60,11 @@ function noKeyError(
   return new SopsError(
     'sops-no-matching-key',
     `None of your age identities can open ${label}. It is encrypted to: ${fileRecipients}. ${tried}`,
-    'Have someone who can decrypt it add your recipient to .sops.yaml and run `sops updatekeys <file>`, or point --age-key (or $SOPS_AGE_KEY_FILE) at the key file that matches one of those recipients.',
+    'Have someone who can decrypt it add your recipient to .sops.yaml and run `sops updatekeys <file>`, or choose the age key file that matches one of those recipients.',
+    {
+      cliHint:
+        'Have someone who can decrypt it add your recipient to .sops.yaml and run `sops updatekeys <file>`, or point --age-key (or $SOPS_AGE_KEY_FILE) at the key file that matches one of those recipients.',
+    },
   );
 }
 
