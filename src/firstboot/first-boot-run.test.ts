@@ -287,6 +287,26 @@ describe('runFirstBoot', () => {
   });
 });
 
+describe('runFirstBoot while it looks for the Pi', () => {
+  it('names the port it waits on: the typed one, else SSH’s 22', async () => {
+    for (const [address, port] of [
+      [null, 22],
+      ['192.0.2.7:2222', 2222],
+    ] as const) {
+      const { d, session } = deps(async () => ({
+        kind: 'trusted',
+        session,
+        presented: PINNED,
+        method: 'agent',
+      }));
+      const { result, changes } = await run(d, { ...profile(), access: { ...profile().access, address } });
+      await result;
+      const waiting = changes.find((c) => c.stage === 'finding')?.waiting;
+      expect(waiting).toBe(`Waiting for the Pi to answer on SSH (port ${port})`);
+    }
+  });
+});
+
 function realKey() {
   const { publicKeyLine, fingerprint } = generateEd25519HostKey('pi');
   return { keyLine: publicKeyLine, fingerprint };

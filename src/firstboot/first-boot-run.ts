@@ -11,6 +11,7 @@ import { CancelledError, CompanionError, hasCode, isCode, whyUnreadable } from '
 import { afterConnect, type RunState } from './check-trusted-host.js';
 import { FirstBootError } from './first-boot-errors.js';
 import { FOUND_VIA } from './found-via.js';
+import { parseAddress } from './discovery/parse-address.js';
 import { fingerprintOfPublicKeyLine } from '../secrets/index.js';
 import type { RemoteShell } from './remote-shell.js';
 import type { FirstbootSshErrorCode } from './ssh/ssh-errors.js';
@@ -168,10 +169,11 @@ export async function runFirstBoot(input: FirstBootInput, deps: FirstBootDeps): 
       throw error;
     });
     for (;;) {
-      update({ stage: 'finding', waiting: 'Waiting for the Pi to answer on SSH (port 22)' });
+      const manualAddress = input.address ?? profile.access.address;
+      update({ stage: 'finding', waiting: waitingLine(manualAddress) });
       const { address, port, via } = await deps.findHost({
         hostName: profile.name,
-        manualAddress: input.address ?? profile.access.address,
+        manualAddress,
         timeoutMs: Math.max(1000, deadline - now()),
         signal,
         onAttempt: (attempt) => {
@@ -249,4 +251,15 @@ function loginFailed(
         }
       : {}),
   });
+}
+
+/** What the run waits for, naming the port the Pi is asked on (the typed one, else SSH's 22). */
+function waitingLine(manualAddress: string | null | undefined): string {
+  let port = 22;
+  try {
+    if (manualAddress) port = parseAddress(manualAddress).port;
+  } catch {
+    // A malformed address is discovery's to report; the line keeps the default port.
+  }
+  return `Waiting for the Pi to answer on SSH (port ${port})`;
 }

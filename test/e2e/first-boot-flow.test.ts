@@ -209,4 +209,20 @@ describe('the first-boot wizard and the keyboard', () => {
     await page.getByRole('button', { name: 'Back', exact: true }).click();
     await expect.poll(() => focusedText(page)).toBe('Start pi');
   });
+
+  it('says a mistyped address or build host at the field, and starts nothing until it is fixed', async () => {
+    const { page, bridge, dataDir } = session();
+    await provisionPi(bridge.core, dataDir);
+    await openPrepare('192.0.2.7 : 22', '/home/me/.ssh/id_pi');
+    await page.getByLabel('Build host for deploys (optional)').fill('-oProxyCommand=evil');
+    expect(await addressField(page).getAttribute('aria-invalid')).toBe('true');
+    expect(await page.getByText(/^An address is a host name or IP/).isVisible()).toBe(true);
+    expect(await page.getByText(/^A build host is \[user@\]host/).isVisible()).toBe(true);
+    await page.getByRole('button', { name: 'Start looking for pi' }).click();
+    // The first wrong field takes focus; nothing was saved and no run started.
+    expect(await addressField(page).evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
+    expect(bridge.core.tasks.list().filter((t) => t.kind === 'first-boot')).toEqual([]);
+    expect(bridge.core.hosts.get('pi')?.access.buildHost).toBeNull();
+    expect(await page.getByText(/bug in the app/).count()).toBe(0);
+  });
 });

@@ -1,9 +1,19 @@
+import { HostAccessChange } from '../../../src/contract/index.js';
 import { PathField } from '../../components/path-field.js';
 import { SecretField } from '../../components/secret-field.js';
 import { TextField } from '../../components/text-field.js';
 import type { ConnectionForm } from './host-draft.js';
 
-/** How to log in to the host, and where deploys build. */
+/** The contract's own sentence for a value its schema refuses; null for an empty or valid one. */
+function accessProblem(field: 'sshUser' | 'address' | 'buildHost', value: string): string | null {
+  if (!value.trim()) return null;
+  const checked = HostAccessChange.shape[field].safeParse(value);
+  if (checked.success) return null;
+  const message = checked.error.issues[0]?.message ?? 'this value is not accepted';
+  return `${message.charAt(0).toUpperCase()}${message.slice(1)}.`;
+}
+
+/** How to log in to the host, and where deploys build; mistakes are said at the field as they are typed. */
 export function ConnectionFieldset({
   hostName,
   form,
@@ -21,6 +31,7 @@ export function ConnectionFieldset({
         name="sshUser"
         value={form.sshUser}
         onChange={(sshUser) => onForm({ sshUser })}
+        problem={accessProblem('sshUser', form.sshUser)}
         spellCheck={false}
       />
       <TextField
@@ -29,6 +40,7 @@ export function ConnectionFieldset({
         value={form.address}
         onChange={(address) => onForm({ address })}
         placeholder="192.168.1.23 or 192.168.1.23:2222"
+        problem={accessProblem('address', form.address)}
         spellCheck={false}
       />
       <p className="field-note">
@@ -59,6 +71,7 @@ export function ConnectionFieldset({
         value={form.buildHost}
         onChange={(buildHost) => onForm({ buildHost })}
         placeholder="root@builder.lan"
+        problem={accessProblem('buildHost', form.buildHost)}
         spellCheck={false}
       />
       <p className="field-note">

@@ -1,6 +1,7 @@
-import type { FormEvent } from 'react';
+import { useRef, type FormEvent } from 'react';
 import type { HostProfile } from '../../../src/contract/index.js';
 import { ActionError } from '../../components/action-error.js';
+import { focusFirstInvalid } from '../../components/field-description.js';
 import { call, companion } from '../../lib/companion.js';
 import { useAction } from '../../lib/use-action.js';
 import { ChecksEditor } from './checks-editor.js';
@@ -36,14 +37,23 @@ export function HostAccessForm({
   onStart: (saved: HostProfile) => void;
 }) {
   const action = useAction();
+  const form = useRef<HTMLFormElement>(null);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
+    // A field the contract would refuse is said there already: take the user to it instead of asking the core.
+    if (focusFirstInvalid(form.current)) return;
     action.run(() => saveAccess(host, draft), onStart);
   };
 
   return (
-    <form onSubmit={submit} aria-label="Connection and checks" className="first-boot-form">
+    <form
+      ref={form}
+      noValidate
+      onSubmit={submit}
+      aria-label="Connection and checks"
+      className="first-boot-form"
+    >
       <ActionError action={action} />
       <ConnectionFieldset
         hostName={host.name}
