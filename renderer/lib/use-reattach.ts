@@ -3,28 +3,41 @@ import type { HostProfile, TaskKind, TaskSnapshot } from '../../src/contract/ind
 import { call, companion } from './companion.js';
 
 /**
- * Once, when the page opens: if a task of `kind` is already running for a host (after a reload, or started by a
- * `companion` command), hands that host's profile and the task to `attach`, so the page shows the run instead of an
- * empty form for the same host. Nothing happens when none runs, or the host has no profile here.
+ * Once, when the page opens: the newest task of `kind` that is already running (the page was reloaded, or left while
+ * it ran, or a `companion` command started it), handed to `onFound`. Nothing happens when none runs.
  */
-export function useReattach(kind: TaskKind, attach: (host: HostProfile, task: TaskSnapshot) => void): void {
-  const latest = useRef(attach);
+export function useRunningTaskOnOpen(
+  kind: TaskKind,
+  onFound: (task: TaskSnapshot) => void | Promise<void>,
+): void {
+  const latest = useRef(onFound);
   useEffect(() => {
-    latest.current = attach;
+    latest.current = onFound;
   });
   useEffect(() => {
     let live = true;
     void (async () => {
       const tasks = await call(companion().tasks.list({}));
       const running = tasks
-        .filter((task) => task.kind === kind && task.state === 'running' && task.subject?.host)
+        .filter((task) => task.kind === kind && (task.state === 'running' || task.state === 'queued'))
         .sort((a, b) => b.startedAt.localeCompare(a.startedAt))[0];
-      if (!running) return;
-      const host = (await call(companion().hosts.list({}))).find((h) => h.name === running.subject?.host);
-      if (live && host) latest.current(host, running);
+      if (live && running) await latest.current(running);
     })().catch(() => undefined);
     return () => {
       live = false;
     };
   }, [kind]);
+}
+
+/**
+ * The same for a task that works on a host: `attach` gets that host's profile with the task, so the page shows the
+ * run instead of an empty form for the same host. Nothing happens when the host has no profile here.
+ */
+export function useReattach(kind: TaskKind, attach: (host: HostProfile, task: TaskSnapshot) => void): void {
+  useRunningTaskOnOpen(kind, async (running) => {
+    const name = running.subject?.host;
+    if (!name) return;
+    const host = (await call(companion().hosts.list({}))).find((h) => h.name === name);
+    if (host) attach(host, running);
+  });
 }

@@ -6,7 +6,7 @@ import { startTool, findTool } from '../tools/index.js';
 import { decompressArgs } from './decompress-args.js';
 import { withDiskReader } from './disk-reader.js';
 import { ext4PartitionsOf } from './ext4-partitions.js';
-import { ImageError } from './image-errors.js';
+import { ImageError, type ImageErrorCode } from './image-errors.js';
 import { hasPartitionTableSignature, readHead, sniffImageFormat, type ImageFormat } from './image-format.js';
 import { listCompressedImage } from './image-size.js';
 import { parsePartitionTable, type PartitionTable } from './partition-table.js';
@@ -31,14 +31,18 @@ export async function inspectImage(file: string): Promise<ImageInspection> {
     problem: null,
   };
   const info = await stat(path).catch(() => null);
-  if (!info?.isFile())
+  if (!info?.isFile()) {
+    const what = !info
+      ? `There is no file ${path}.`
+      : info.isDirectory()
+        ? `${path} is a folder, not an image file.`
+        : `${path} is not a regular file.`;
+    const code: ImageErrorCode = info ? 'image-unreadable' : 'image-not-found';
     return {
       ...base,
-      problem: problem(
-        info ? `${path} is a folder, not an image file.` : `There is no file ${path}.`,
-        'Choose an .img, .img.zst, .img.xz or .img.gz file.',
-      ),
+      problem: { code, message: what, hint: 'Choose an .img, .img.zst, .img.xz or .img.gz file.' },
     };
+  }
   let inspection: ImageInspection = { ...base, fileBytes: info.size };
   try {
     const format = await sniffImageFormat(path);
@@ -58,10 +62,6 @@ export async function inspectImage(file: string): Promise<ImageInspection> {
     const { code, message, hint } = describeError(error);
     return { ...inspection, problem: { code, message, hint } };
   }
-}
-
-function problem(message: string, hint: string, code = 'image-unreadable') {
-  return { code, message, hint };
 }
 
 /** The image's size; a zstd or xz file that cannot be listed is cut off or damaged, and says so now. */

@@ -8,7 +8,7 @@ import { useTask } from '../../lib/use-task.js';
 import { assertNever, type Navigate, type PageEntry, type PageIntent } from '../navigation.js';
 import { ChooseStep } from './choose-step.js';
 import { ConfirmStep } from './confirm-step.js';
-import { useRunningFlash } from './use-flash-context.js';
+import { useRunningTaskOnOpen } from '../../lib/use-reattach.js';
 import { useDriveChoices } from './use-drive-choices.js';
 import { useFlashImage } from './use-flash-image.js';
 import { FlashStepHeader, isLive, startFlash, type Step } from './flash-steps.js';
@@ -102,7 +102,7 @@ function useFlashPage(intent: PageIntent<'flash'> | null) {
     action.fail,
   );
   // Back from another page or a reload during a write: show that write again, not an empty form.
-  useRunningFlash((running) => {
+  useRunningTaskOnOpen('flash', (running) => {
     setStep({ kind: 'running', taskId: running.id });
     if (running.subject?.source) image.choose(running.subject.source);
   });

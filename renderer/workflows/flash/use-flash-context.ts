@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { HostProfile, TaskSnapshot } from '../../../src/contract/index.js';
+import type { HostProfile } from '../../../src/contract/index.js';
 import { call, companion } from '../../lib/companion.js';
 import { useCompanionEvents } from '../../lib/use-companion-events.js';
 import type { Suggestion } from './image-status.js';
@@ -54,24 +54,4 @@ async function firstOnDisk(records: Suggestion[]): Promise<Suggestion | null> {
     if (inspection && inspection.fileBytes > 0) return record;
   }
   return null;
-}
-
-/** Once on mount: the flash that is still running (the page was left or reloaded while it wrote), if any. */
-export function useRunningFlash(onFound: (task: TaskSnapshot) => void): void {
-  useEffect(() => {
-    let live = true;
-    call(companion().tasks.list({}))
-      .then((tasks) => {
-        const running = tasks
-          .filter((t) => t.kind === 'flash' && (t.state === 'running' || t.state === 'queued'))
-          .sort((a, b) => b.startedAt.localeCompare(a.startedAt))[0];
-        if (live && running) onFound(running);
-      })
-      .catch(() => undefined);
-    return () => {
-      live = false;
-    };
-    // Only on mount: later flashes are started by this page, which already shows them.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, []);
 }
